@@ -1,0 +1,1 @@
+"""Models of complaints; the shared case engine is in portal.cases."""

@@ -1,0 +1,1 @@
+"""Object-level rules of complaints: the one place pages, API and admin ask."""

@@ -1,0 +1,1 @@
+"""Reads of complaints, already limited to what the user may see."""

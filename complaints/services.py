@@ -1,0 +1,1 @@
+"""Writes of complaints. Other apps may call: nothing yet."""

@@ -1,0 +1,8 @@
+"""Shared fixtures. Tests run on real PostgreSQL and Redis (see Makefile: `make test`)."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,1 @@
+"""Models of evaluation; the shared case engine is in portal.cases."""

@@ -1,0 +1,1 @@
+"""Object-level rules of evaluation: the one place pages, API and admin ask."""

@@ -1,0 +1,1 @@
+"""Reads of evaluation, already limited to what the user may see."""

@@ -1,0 +1,1 @@
+"""Writes of evaluation. Other apps may call: nothing yet."""

@@ -1,0 +1,1 @@
+"""Models of observers; the shared case engine is in portal.cases."""

@@ -1,0 +1,1 @@
+"""Reads of observers, already limited to what the user may see."""

@@ -1,0 +1,1 @@
+"""Writes of observers. Other apps may call: nothing yet."""

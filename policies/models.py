@@ -1,0 +1,1 @@
+"""Models of policies; the shared case engine is in portal.cases."""

@@ -1,0 +1,1 @@
+"""Reads of policies, already limited to what the user may see."""

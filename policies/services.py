@@ -1,0 +1,1 @@
+"""Writes of policies. Other apps may call: nothing yet."""

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from portal.core import views as core_views
+
+api_v1 = [
+    path("", include("portal.core.api.urls")),
+    path("orgs/", include("portal.orgs.api.urls")),
+    path("notifications/", include("portal.notifications.api.urls")),
+    path("ledger/", include("portal.ledger.api.urls")),
+    path("complaints/", include("complaints.api.urls")),
+    path("policies/", include("policies.api.urls")),
+    path("observers/", include("observers.api.urls")),
+    path("evaluation/", include("evaluation.api.urls")),
+    path("rewards/", include("rewards.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("portal.core.urls")),
+    path("", include("portal.orgs.urls")),
+    path("inbox/", include("portal.notifications.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("policies/", include("policies.urls")),
+    path("observers/", include("observers.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("rewards/", include("rewards.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+

@@ -1,0 +1,1 @@
+"""Models of rewards; the shared case engine is in portal.cases."""

@@ -1,0 +1,1 @@
+"""Object-level rules of rewards: the one place pages, API and admin ask."""

@@ -1,0 +1,1 @@
+"""Reads of rewards, already limited to what the user may see."""

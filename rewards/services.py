@@ -1,0 +1,1 @@
+"""Writes of rewards. Other apps may call: nothing yet."""
