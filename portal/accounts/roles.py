@@ -57,6 +57,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def all_role_permissions() -> dict[str, list[str]]:
+    """Merge the core role map with each installed app's `roles.ROLE_PERMISSIONS`.
+
+    An app that adds permissions gives them to roles in its own `roles.py`, so the app owns
+    what its permissions mean and this module need not know every app.
+    """
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.roles"
+        if config.name == __name__.rsplit(".", 1)[0] or find_spec(module_name) is None:
+            continue
+        for role, perms in getattr(import_module(module_name), "ROLE_PERMISSIONS", {}).items():
+            merged.setdefault(role, []).extend(p for p in perms if p not in merged[role])
+    return merged
+
+
 def _permission(dotted: str) -> Permission:
     app_label, codename = dotted.split(".", 1)
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -65,7 +86,7 @@ def _permission(dotted: str) -> Permission:
 @transaction.atomic
 def sync_roles() -> None:
     """Create the role groups and give each exactly its permissions."""
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in all_role_permissions().items():
         group, _created = Group.objects.get_or_create(name=role)
         group.permissions.set([_permission(p) for p in perms])
 

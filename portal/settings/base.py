@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "portal.ledger",
     "portal.workdays",
     "portal.notifications",
+    "portal.cases",
     # feature apps
     "complaints",
     "policies",

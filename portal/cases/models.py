@@ -1,0 +1,1 @@
+"""The case engine (appeals, complaints, assignments, opinions)."""
