@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+from .models import Enterprise, Industry, JoinRequest, Qualification, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "kind", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name", "name_en"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        # An official sees only their own unit; the department sees all.
+        return permissions.units_visible_to(request.user).select_related("parent")
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "kind", "industry", "size", "created_at"]
+    list_filter = ["kind", "size", "industry", "qualifications"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["industry"]
+    readonly_fields = ["credit_code", "created_at"]
+    filter_horizontal = ["qualifications"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return permissions.enterprises_visible_to(request.user).select_related("industry")
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "enterprise", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["user", "enterprise", "decided_by"]
+    readonly_fields = [f.name for f in JoinRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["section", "name_zh_hans", "name_en", "division_from", "division_to"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Qualification)
+class QualificationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh_hans", "name_zh_hant", "name_en"]
+    search_fields = ["code", "name_zh_hans", "name_en"]
+
