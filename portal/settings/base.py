@@ -181,6 +181,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@yingshang.example.gov.cn")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -255,6 +256,10 @@ LOGGING = {
 
 PORTAL = {
     "SITE_NAME": _("Yingshang Portal"),
+    # The portal's public address, for links in e-mails.
+    "BASE_URL": env("PORTAL_BASE_URL", default="http://127.0.0.1:8000"),
     # How long a pending notification e-mail waits before the sweeper re-queues it.
     "OUTBOX_RETRY_AFTER_SECONDS": 60,
+    "OUTBOX_MAX_ATTEMPTS": 5,  # then the e-mail is marked failed
+    "OUTBOX_RETRY_BACKOFF_SECONDS": 60,  # doubles each try, capped at 1 h
 }

@@ -1,6 +1,7 @@
 """Production settings: safe by default. Required environment (no defaults):
 
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, DJANGO_EMAIL_URL.
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, DJANGO_EMAIL_URL,
+PORTAL_BASE_URL.
 See docs/operations.md.
 """
 
@@ -17,6 +18,7 @@ REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 
 vars().update(env.email_url("DJANGO_EMAIL_URL"))
+PORTAL = {**PORTAL, "BASE_URL": env("PORTAL_BASE_URL")}  # noqa: F405
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

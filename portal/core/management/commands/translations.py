@@ -39,9 +39,9 @@ def derive(base: Path) -> None:
     import opencc
 
     converter = opencc.OpenCC("s2hk")
-    hans = polib.pofile(str(po_path(base, "zh_Hans")))
+    hans = polib.pofile(str(po_path(base, "zh_Hans")), wrapwidth=0)
     by_key = {(e.msgctxt, e.msgid): e for e in hans}
-    hant = polib.pofile(str(po_path(base, "zh_Hant")))
+    hant = polib.pofile(str(po_path(base, "zh_Hant")), wrapwidth=0)
     for entry in hant:
         if "manual" in (entry.tcomment or ""):
             continue
@@ -55,7 +55,7 @@ def derive(base: Path) -> None:
         if "fuzzy" in entry.flags and "fuzzy" not in source.flags:
             entry.flags.remove("fuzzy")
     hant.save()
-    en = polib.pofile(str(po_path(base, "en")))
+    en = polib.pofile(str(po_path(base, "en")), wrapwidth=0)
     for entry in en:
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
