@@ -1,0 +1,45 @@
+# Yingshang Portal (营商环境政企通): the two commands.
+#
+#   make run    set up, start PostgreSQL + Redis (embedded under var/ unless DATABASE_URL /
+#               REDIS_URL are set), migrate, seed demo data, run web + Celery worker + beat
+#   make test   set up, then run the whole suite on PostgreSQL + Redis;  make test ARGS="-k x"
+#
+# Both install what is missing first (scripts/setup.sh), and skip what is already there.
+# docs/operations.md explains every step and environment variable.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY := .venv/bin/python
+ARGS ?=
+
+.PHONY: help setup run test lint messages bench
+
+help:
+	@echo "make run       start the portal with demo data at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	@echo "make test      run the whole test suite (extra pytest arguments: ARGS=\"...\")"
+	@echo "make lint      ruff"
+	@echo "make messages  extract and compile translations"
+	@echo "make bench     benchmarks (not built yet)"
+	@echo "make setup     only install/refresh what the two commands need"
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@$(PY) scripts/devrun.py
+
+test:
+	@start=$$(date +%s); \
+	bash scripts/setup.sh && $(PY) scripts/runtests.py $(ARGS); rc=$$?; \
+	echo "make test: exit $$rc after $$(( $$(date +%s) - start ))s"; \
+	exit $$rc
+
+lint: setup
+	$(PY) -m ruff check .
+
+messages: setup
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py translations update
+
+bench:
+	@echo "make bench: the benchmark is not built yet; nothing to run."
