@@ -40,13 +40,24 @@ class UnitFactory(factory.django.DjangoModelFactory):
         )
 
 
+def industry(section: str = "I") -> Industry:
+    """Return an industry section, reloading reference data a flushed test database lost."""
+    found = Industry.objects.filter(section=section).first()
+    if found is None:
+        from portal.orgs.reference import load_reference_data
+
+        load_reference_data()
+        found = Industry.objects.get(section=section)
+    return found
+
+
 class EnterpriseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Enterprise
 
     credit_code = factory.Sequence(lambda n: make_credit_code(seed=n))
     name = factory.Sequence(lambda n: f"广州测试科技有限公司{n}")
-    industry = factory.LazyFunction(lambda: Industry.objects.get(section="I"))
+    industry = factory.LazyFunction(industry)
     industry_division = "65"
     size = Enterprise.Size.SMALL
 

@@ -1,33 +1,13 @@
 """Load GB/T 4754-2017 industry sections (shared/reference, zh-hant by OpenCC s2t) and the
 qualifications policies most often target."""
 
-import csv
-from pathlib import Path
-
 from django.db import migrations
-
-DATA = Path(__file__).resolve().parent.parent / "data" / "industries-gbt4754-2017.csv"
-
-QUALIFICATIONS = [
-    ("high-tech", "高新技术企业", "高新技術企業", "High-tech enterprise"),
-    ("specialized-sme", "专精特新中小企业", "專精特新中小企業", "Specialised and innovative SME"),
-    ("little-giant", "专精特新“小巨人”企业", "專精特新“小巨人”企業", "“Little giant” enterprise"),
-    ("tech-sme", "科技型中小企业", "科技型中小企業", "Technology-based SME"),
-    ("foreign-invested", "外商投资企业", "外商投資企業", "Foreign-invested enterprise"),
-    ("above-scale", "规模以上工业企业", "規模以上工業企業", "Industrial enterprise above designated size"),
-]
 
 
 def load(apps, schema_editor):
-    Industry = apps.get_model("orgs", "Industry")
-    Qualification = apps.get_model("orgs", "Qualification")
-    with DATA.open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            Industry.objects.update_or_create(section=row.pop("section"), defaults=row)
-    for code, hans, hant, en in QUALIFICATIONS:
-        Qualification.objects.update_or_create(
-            code=code, defaults={"name_zh_hans": hans, "name_zh_hant": hant, "name_en": en}
-        )
+    from portal.orgs.reference import load_reference_data
+
+    load_reference_data(apps.get_model("orgs", "Industry"), apps.get_model("orgs", "Qualification"))
 
 
 class Migration(migrations.Migration):
