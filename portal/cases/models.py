@@ -1,1 +1,502 @@
-"""The case engine (appeals, complaints, assignments, opinions)."""
+"""The case engine (appeals, complaints, assignments, opinions): one `Case` table for all kinds.
+
+Other apps add their own detail table with a one-to-one to `Case` (see
+docs/adr/0005-case-engine.md). Rows change only through `portal.cases.services`; the
+timeline (`CaseEvent`) is append-only, enforced by a database trigger.
+"""
+
+import os
+import uuid
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.orgs.models import pick_language
+
+from .constants import (
+    HANDLING_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    AppealType,
+    Kind,
+    ReminderMark,
+    Stage,
+    Status,
+    SupervisionSource,
+    SupervisionStatus,
+)
+
+
+class Category(models.Model):
+    """A topic of appeals (税费, 用地, 融资, ...), edited by the department; one level of children."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=100)
+    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent category"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+    is_active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("Inactive categories stay on old cases but cannot be chosen for new ones."),
+    )
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_zh_hans, self.name_zh_hant, self.name_en)
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and (self.parent_id == self.pk or self.parent.parent_id):
+            raise ValidationError({"parent": _(
+                "Categories have one level of sub-categories: choose a top-level parent."
+            )})
+
+
+class DeadlineRule(models.Model):
+    """How many working days a stage may take; the most specific matching rule wins.
+
+    A rule naming a category beats one naming its parent, which beats one naming none; among
+    those, one naming the appeal type beats one for any type.
+    """
+
+    kind = models.CharField(_("kind of case"), max_length=20, choices=Kind.choices,
+                            default=Kind.APPEAL)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices,
+                             default=Stage.HANDLING)
+    appeal_type = models.CharField(_("appeal type"), max_length=20, choices=AppealType.choices,
+                                   blank=True, help_text=_("Leave empty for any type."))
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="deadline_rules", help_text=_("Leave empty for any category."),
+    )
+    working_days = models.PositiveSmallIntegerField(
+        _("working days"), validators=[MinValueValidator(1), MaxValueValidator(250)],
+    )
+
+    class Meta:
+        ordering = ["kind", "stage", "appeal_type", "category__code"]
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "stage", "appeal_type", "category"], nulls_distinct=False,
+                name="deadline_rule_unique",
+                violation_error_message=_("A rule for this kind, stage, type and category "
+                                          "already exists; change that one instead."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} / {self.get_stage_display()}: {self.working_days}"
+
+
+class EngineSettings(models.Model):
+    """The department's knobs for the engine: one row (pk=1), defaults from DESIGN §9."""
+
+    early_reminder_percent = models.PositiveSmallIntegerField(
+        _("early reminder at % of the time used"), default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
+    late_reminder_multiple = models.PositiveSmallIntegerField(
+        _("late reminder at this multiple of the time"), default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+    )
+    auto_close_after_working_days = models.PositiveSmallIntegerField(
+        _("close answered cases not rated within (working days)"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    returns_before_supervision = models.PositiveSmallIntegerField(
+        _("open a supervision item after this many returns"), default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    supervision_working_days = models.PositiveSmallIntegerField(
+        _("deadline of an automatic supervision item (working days)"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    due_soon_working_days = models.PositiveSmallIntegerField(
+        _("“due soon” means due within (working days)"), default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+    )
+    attachment_max_bytes = models.PositiveIntegerField(
+        _("largest attachment (bytes)"), default=10 * 1024 * 1024,
+        validators=[MinValueValidator(1024), MaxValueValidator(100 * 1024 * 1024)],
+    )
+    attachment_max_count = models.PositiveSmallIntegerField(
+        _("most attachments in one upload"), default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+
+    class Meta:
+        verbose_name = _("case engine settings")
+        verbose_name_plural = _("case engine settings")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="engine_settings_singleton")]
+
+    def __str__(self):
+        return str(_("Case engine settings"))
+
+    @classmethod
+    def load(cls) -> "EngineSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class CaseCounter(models.Model):
+    """The last reference number handed out per year; see services.reference_allocate."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.APPEAL)
+    reference = models.CharField(_("reference number"), max_length=20, unique=True,
+                                 editable=False)
+    appeal_type = models.CharField(_("type of appeal"), max_length=20,
+                                   choices=AppealType.choices, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000)
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="submitted_cases",
+    )
+    enterprise = models.ForeignKey(
+        "orgs.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="cases",
+    )
+    responsible_unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("responsible unit"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="cases",
+    )
+    # The unit the appeal is about: it can never be made responsible for it.
+    subject_unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit the appeal is about"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="cases_about",
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices,
+                              default=Status.SUBMITTED)
+
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    signed_for_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    acceptance_due_date = models.DateField(_("acceptance due by"), null=True, blank=True)
+    due_date = models.DateField(_("answer due by"), null=True, blank=True)
+    extension_requested_until = models.DateField(_("extension requested until"), null=True,
+                                                 blank=True)
+    info_requested_at = models.DateTimeField(_("information requested at"), null=True,
+                                             blank=True)
+
+    # The running clock of the current stage (see deadlines.py): the scan reads only these.
+    clock_started_on = models.DateField(_("clock started on"), null=True, blank=True)
+    clock_due_on = models.DateField(_("clock due on"), null=True, blank=True)
+    clock_cycle = models.PositiveIntegerField(_("clock cycle"), default=0)
+    next_reminder_at = models.DateTimeField(_("next reminder at"), null=True, blank=True)
+
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1–5)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    satisfaction_comment = models.TextField(_("comment on the answer"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    return_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened for redo"), default=0)
+    unhappy_count = models.PositiveSmallIntegerField(_("unhappy ratings"), default=0)
+    is_supervised = models.BooleanField(_("under supervision (督办)"), default=False)
+
+    # jieba keywords of title and description (pain points) and tokens for search.
+    keywords = ArrayField(models.CharField(max_length=30), verbose_name=_("keywords"),
+                          default=list, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("view_pain_points", _("Can read the pain-point analysis of appeals")),
+        ]
+        indexes = [
+            models.Index(fields=["responsible_unit", "status", "due_date"], name="case_unit_queue"),
+            models.Index(fields=["responsible_unit", "due_date"], name="case_unit_by_due"),
+            models.Index(fields=["enterprise", "-submitted_at"], name="case_enterprise_recent"),
+            models.Index(fields=["submitter", "-submitted_at"], name="case_submitter_recent"),
+            models.Index(fields=["status", "-submitted_at"], name="case_status_recent"),
+            models.Index(fields=["-submitted_at", "-id"], name="case_recent"),
+            models.Index(fields=["category", "submitted_at"], name="case_category_period"),
+            models.Index(fields=["next_reminder_at"], name="case_next_reminder",
+                         condition=models.Q(next_reminder_at__isnull=False)),
+            models.Index(fields=["answered_at"], name="case_awaiting_rating",
+                         condition=models.Q(status="answered")),
+            GinIndex(fields=["search_vector"], name="case_search"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True)
+                | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="case_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(responsible_unit__isnull=True)
+                | models.Q(subject_unit__isnull=True)
+                | ~models.Q(responsible_unit=models.F("subject_unit")),
+                name="case_subject_unit_never_responsible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == Kind.APPEAL:
+            if not self.category_id:
+                errors["category"] = _("Choose the category your appeal is about.")
+            if not self.appeal_type:
+                errors["appeal_type"] = _("Choose the type of your appeal.")
+            if not self.enterprise_id:
+                errors["enterprise"] = _("An appeal is filed on behalf of an enterprise.")
+        if self.category_id and not self.pk and not self.category.is_active:
+            errors["category"] = _("This category is no longer in use; choose another one.")
+        if (self.subject_unit_id and self.responsible_unit_id
+                and self.subject_unit_id == self.responsible_unit_id):
+            errors["responsible_unit"] = _("The unit an appeal is about can never handle it.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """True while the unit's clock runs past the due date (not while waiting for info)."""
+        return (self.status in HANDLING_STATUSES and self.due_date is not None
+                and timezone.localdate() > self.due_date)
+
+
+class CaseEvent(models.Model):
+    """One step on a case's timeline. Append-only: the database refuses updates and deletes."""
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT,
+                             related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    note = models.TextField(_("note"), blank=True)
+    visible_to_submitter = models.BooleanField(_("visible to the submitter"), default=False)
+    from_status = models.CharField(_("from status"), max_length=24, choices=Status.choices,
+                                   blank=True)
+    to_status = models.CharField(_("to status"), max_length=24, choices=Status.choices,
+                                 blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    # Details of the step: reason code, units, old and new due dates, score ...
+    extra = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "created_at"], name="case_event_timeline")]
+        triggers = [
+            pgtrigger.Protect(name="case_event_append_only",
+                              operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def _attachment_path(instance, filename):
+    # Never the uploaded name: a random one with the extension of the detected content.
+    ext = os.path.splitext(filename)[1].lower()
+    return timezone.localtime().strftime(f"cases/%Y/%m/{uuid.uuid4().hex}{ext}")
+
+
+class Attachment(models.Model):
+    """A file on a case, checked by its content (see attachments.py), never by its name."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT,
+                             related_name="attachments")
+    # The step it came with; the submitter sees it only when they see that step.
+    event = models.ForeignKey(CaseEvent, verbose_name=_("step"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class CaseReminder(models.Model):
+    """A reminder mark reached on one clock cycle of a case: the row makes it happen once."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="reminders")
+    cycle = models.PositiveIntegerField(_("clock cycle"))
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    mark = models.CharField(_("mark"), max_length=10, choices=ReminderMark.choices)
+    due_on = models.DateField(_("due date at the time"))
+    # Passed over without a message because a later mark had also been reached already.
+    skipped = models.BooleanField(_("skipped"), default=False)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "cycle", "mark"], name="case_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} #{self.cycle} {self.mark}"
+
+
+class SupervisionItem(models.Model):
+    """督办: the department follows up a late, bounced or unsatisfying case or a pain point."""
+
+    source = models.CharField(_("reason"), max_length=20, choices=SupervisionSource.choices)
+    status = models.CharField(_("status"), max_length=10, choices=SupervisionStatus.choices,
+                              default=SupervisionStatus.OPEN)
+    case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="supervision_items")
+    # A pain point: the appeals of one category and topic in a period.
+    cases = models.ManyToManyField(Case, verbose_name=_("grouped cases"), blank=True,
+                                   related_name="grouped_supervision_items")
+    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="supervision_items")
+    topic = models.CharField(_("topic"), max_length=50, blank=True)
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("responsible unit"), null=True,
+                             blank=True, on_delete=models.PROTECT,
+                             related_name="supervision_items")
+    target = models.TextField(_("target"), blank=True,
+                              help_text=_("What must be achieved, e.g. an optimisation target."))
+    due_date = models.DateField(_("due by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closing_note = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("supervision item")
+        verbose_name_plural = _("supervision items")
+        permissions = [
+            ("manage_supervision", _("Can open and close supervision items (督办)")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="supervision_open_due"),
+            models.Index(fields=["unit", "status"], name="supervision_unit"),
+        ]
+        constraints = [
+            # An automatic source opens at most one item per case.
+            models.UniqueConstraint(
+                fields=["case", "source"], name="supervision_once_per_case_and_source",
+                condition=models.Q(case__isnull=False) & ~models.Q(source="manual"),
+            ),
+            models.UniqueConstraint(
+                fields=["category", "topic", "period_start", "period_end"],
+                name="supervision_once_per_pain_point", nulls_distinct=False,
+                condition=models.Q(source="pain_point"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.case or self.topic or self.category}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == SupervisionStatus.OPEN and timezone.localdate() > self.due_date
+
+    @property
+    def target_display(self) -> str:
+        """The target written by the department, or the standing one of an automatic item."""
+        if self.target:
+            return self.target
+        return str({
+            SupervisionSource.OVERDUE: _("Answer the overdue case and explain the delay."),
+            SupervisionSource.RETURNED: _("Find the responsible unit and stop the case "
+                                          "going back and forth."),
+            SupervisionSource.UNHAPPY: _("Resolve what the enterprise is still unhappy about."),
+        }.get(self.source, ""))
+
+
+class ReplyTemplate(models.Model):
+    """A reusable answer text for officials; a unit's own, or shared when no unit is set."""
+
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("unit"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="reply_templates",
+                             help_text=_("Leave empty to share it with every unit."))
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"), max_length=5000)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,94 @@
+"""Deadlines in Chinese working days, and the reminder marks of a running clock.
+
+A clock runs from `start` (the day it started, e.g. sign-for day, which does not count) to the
+end of `due` (add_working_days(start, n)). Its marks:
+
+- EARLY: when `early_percent` % of the n working days have passed. The working days are
+  counted as whole calendar days, so with n = 10 the 80 % mark is the start (00:00) of the
+  9th working day, and with n = 2 it is 14:24 on the 2nd working day;
+- DUE: the end of the due date (00:00 the next day): from then on the case is overdue;
+- LATE: the end of the working day `late_multiple` × n working days after `start` (3× late).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.workdays.services import add_working_days, working_days_between
+
+from .constants import (
+    DEFAULT_ACCEPTANCE_DAYS,
+    DEFAULT_HANDLING_DAYS,
+    DEFAULT_HANDLING_DAYS_OTHER,
+    ReminderMark,
+    Stage,
+)
+
+
+def deadline_working_days(*, kind: str, stage: str, appeal_type: str = "", category=None) -> int:
+    """Return the working days a stage may take, from the most specific DeadlineRule."""
+    from .models import DeadlineRule
+
+    category_ids = [c for c in (getattr(category, "pk", None),
+                                getattr(category, "parent_id", None)) if c]
+    rules = DeadlineRule.objects.filter(kind=kind, stage=stage).filter(
+        Q(appeal_type=appeal_type or "") | Q(appeal_type=""),
+    ).filter(Q(category__isnull=True) | Q(category_id__in=category_ids))
+
+    def specificity(rule) -> tuple[int, int]:
+        if rule.category_id is None:
+            level = 0
+        elif category is not None and rule.category_id == category.pk:
+            level = 2
+        else:
+            level = 1
+        return (level, 1 if rule.appeal_type else 0)
+
+    best = max(rules, key=specificity, default=None)
+    if best is not None:
+        return best.working_days
+    if stage == Stage.ACCEPTANCE:
+        return DEFAULT_ACCEPTANCE_DAYS
+    return DEFAULT_HANDLING_DAYS.get(appeal_type, DEFAULT_HANDLING_DAYS_OTHER)
+
+
+def due_date_from(start: datetime.date, working_days: int) -> datetime.date:
+    """Return the due date `working_days` working days after `start` (start does not count)."""
+    return add_working_days(start, working_days)
+
+
+def day_start(d: datetime.date) -> datetime.datetime:
+    """Return 00:00 of `d` in the portal's time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime.datetime.combine(d, datetime.time.min),
+                               timezone.get_default_timezone())
+
+
+@dataclass(frozen=True)
+class Mark:
+    mark: str
+    at: datetime.datetime
+
+
+def reminder_marks(*, start: datetime.date, due: datetime.date, early_percent: int = 80,
+                   late_multiple: int = 3) -> list[Mark]:
+    """Return the EARLY, DUE and LATE marks of a clock, in that order."""
+    n = max(working_days_between(start, due), 0)
+    due_at = day_start(due + datetime.timedelta(days=1))
+    if n == 0:
+        early_at = due_at
+    else:
+        # Integer arithmetic: 86400 s / 100 % = 864 s per percent of a day.
+        whole, percent_of_day = divmod(n * early_percent, 100)
+        early_at = (day_start(add_working_days(start, whole + 1))
+                    + datetime.timedelta(seconds=864 * percent_of_day))
+    late_day = add_working_days(start, max(n, 1) * late_multiple)
+    late_at = max(day_start(late_day + datetime.timedelta(days=1)), due_at)
+    return [Mark(ReminderMark.EARLY, min(early_at, due_at)), Mark(ReminderMark.DUE, due_at),
+            Mark(ReminderMark.LATE, late_at)]
+
+
+def next_mark(marks: list[Mark], done: set[str]) -> Mark | None:
+    """Return the first mark not yet reached on this cycle (recorded in `done`)."""
+    return next((m for m in marks if m.mark not in done), None)

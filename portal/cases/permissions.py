@@ -1,0 +1,130 @@
+"""Who may see and do what with cases: the one place, used by services, selectors, pages,
+API and admin alike.
+
+- Department staff (`orgs.supervise_all_units`) see every case, accept, dispatch, decide
+  extensions, close and supervise.
+- Unit officials (`orgs.handle_unit_cases`) see and handle the cases whose responsible unit is
+  their own unit, and nothing else. A case returned or transferred away leaves their view.
+- Enterprise users (`orgs.act_for_enterprise`) see the cases they submitted themselves; the
+  enterprise administrator (`orgs.manage_enterprise_members`) sees every case of the
+  enterprise. Whoever sees a case on the enterprise side may act for the enterprise on it
+  (answer the unit's questions, rate), so a case is not stuck when its submitter is away.
+- The enterprise side never sees internal events (notes, returns, extension requests,
+  supervision); see constants.PUBLIC_ACTIONS.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+SUPERVISE_ALL = "orgs.supervise_all_units"
+HANDLE_UNIT_CASES = "orgs.handle_unit_cases"
+ACT_FOR_ENTERPRISE = "orgs.act_for_enterprise"
+MANAGE_ENTERPRISE = "orgs.manage_enterprise_members"
+MANAGE_SUPERVISION = "cases.manage_supervision"
+VIEW_PAIN_POINTS = "cases.view_pain_points"
+
+
+def is_department(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(SUPERVISE_ALL))
+
+
+def is_unit_official(user) -> bool:
+    return bool(user and user.is_authenticated and user.unit_id
+                and user.has_perm(HANDLE_UNIT_CASES))
+
+
+def is_enterprise_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.enterprise_id
+                and user.has_perm(ACT_FOR_ENTERPRISE))
+
+
+def is_enterprise_admin(user) -> bool:
+    return is_enterprise_member(user) and user.has_perm(MANAGE_ENTERPRISE)
+
+
+def visible_cases_q(user) -> Q:
+    """Return the filter of the cases `user` may see (an empty result for nobody)."""
+    if is_department(user):
+        return Q()
+    parts = []
+    if is_unit_official(user):
+        parts.append(Q(responsible_unit_id=user.unit_id))
+    if is_enterprise_member(user):
+        if is_enterprise_admin(user):
+            parts.append(Q(enterprise_id=user.enterprise_id))
+        else:
+            parts.append(Q(enterprise_id=user.enterprise_id, submitter_id=user.pk))
+    if not parts:
+        return Q(pk__in=[])
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
+def can_act_for_submitter(user, case) -> bool:
+    """May `user` act on the enterprise side of `case` (answer questions, rate)?"""
+    if not is_enterprise_member(user) or case.enterprise_id != user.enterprise_id:
+        return False
+    return case.submitter_id == user.pk or is_enterprise_admin(user)
+
+
+def can_handle(user, case) -> bool:
+    """May `user` do the responsible unit's work on `case` (sign for, answer, return ...)?"""
+    return is_unit_official(user) and case.responsible_unit_id == user.unit_id
+
+
+def can_dispatch(user) -> bool:
+    """May `user` accept, assign, decide extensions and close cases (the department)?"""
+    return is_department(user)
+
+
+def sees_internal(user, case) -> bool:
+    """May `user` see the internal steps of `case` (government side)?"""
+    return is_department(user) or can_handle(user, case)
+
+
+def can_view_case(user, case) -> bool:
+    return sees_internal(user, case) or can_act_for_submitter(user, case)
+
+
+def can_manage_supervision(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(MANAGE_SUPERVISION))
+
+
+def can_view_pain_points(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(VIEW_PAIN_POINTS))
+
+
+def can_view_attachment(user, attachment) -> bool:
+    case = attachment.case
+    if sees_internal(user, case):
+        return True
+    if not can_act_for_submitter(user, case):
+        return False
+    return attachment.event_id is None or attachment.event.visible_to_submitter
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """Raise PermissionDenied (with a translated message) unless `allowed`."""
+    if not allowed:
+        raise PermissionDenied(message or _("You are not allowed to do this."))
+
+
+def require_view(user, case) -> None:
+    require(can_view_case(user, case), _("You are not allowed to see this case."))
+
+
+def require_handle(user, case) -> None:
+    require(can_handle(user, case), _("Only an official of the unit responsible for %(ref)s "
+                                      "may do this.") % {"ref": case.reference})
+
+
+def require_dispatch(user) -> None:
+    require(can_dispatch(user), _("Only the business environment department may do this."))
+
+
+def require_submitter_side(user, case) -> None:
+    require(can_act_for_submitter(user, case),
+            _("Only the enterprise that submitted %(ref)s may do this.") % {"ref": case.reference})

@@ -1,0 +1,227 @@
+"""Reads of the case engine, already limited to what the user may see (permissions.py).
+
+Pages, the admin and the API all start from `case_list_visible_to` / `case_queue`, so none can
+forget the permission filter or the select_related; each selector runs a fixed number of
+queries whatever the number of rows.
+"""
+
+import datetime
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from portal.orgs.models import Unit
+from portal.workdays.services import add_working_days
+
+from . import deadlines, permissions
+from .constants import HANDLING_STATUSES, UNIT_STATUSES, Kind, SupervisionStatus
+from .models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    EngineSettings,
+    ReplyTemplate,
+    SupervisionItem,
+)
+from .text import query_tokens
+
+REFERENCE_RE = re.compile(r"^YS-\d{4}-\d{6,}$", re.IGNORECASE)
+
+
+def case_list_visible_to(*, user) -> QuerySet[Case]:
+    """Return the cases `user` may see, newest first, with what lists show joined in."""
+    return (Case.objects.filter(permissions.visible_cases_q(user))
+            .select_related("category", "responsible_unit", "subject_unit", "enterprise",
+                            "submitter")
+            .order_by("-submitted_at", "-id"))
+
+
+def case_queue(*, user, status=None, overdue: bool = False, due_soon: bool = False,
+               category=None, unit=None, kind: str | None = None, search: str = "",
+               today: datetime.date | None = None) -> QuerySet[Case]:
+    """Return a work queue: the visible cases filtered, the most urgent (earliest due) first.
+
+    `status` is one status or several; `overdue` keeps cases whose unit clock ran past the due
+    date; `due_soon` those due within EngineSettings.due_soon_working_days; `category` includes
+    its sub-categories; `search` matches a reference number or words of title and description
+    (segmented by jieba, every word must match).
+    """
+    today = today or timezone.localdate()
+    qs = case_list_visible_to(user=user)
+    if status:
+        qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
+    if overdue:
+        qs = qs.filter(status__in=HANDLING_STATUSES, due_date__lt=today)
+    if due_soon:
+        horizon = add_working_days(today, EngineSettings.load().due_soon_working_days)
+        qs = qs.filter(status__in=HANDLING_STATUSES, due_date__gte=today, due_date__lte=horizon)
+    if category:
+        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    if unit:
+        qs = qs.filter(responsible_unit=unit)
+    if kind:
+        qs = qs.filter(kind=kind)
+    search = (search or "").strip()
+    if search:
+        if REFERENCE_RE.match(search):
+            qs = qs.filter(reference__iexact=search)
+        else:
+            tokens = query_tokens(search)
+            match = Q(reference__icontains=search)
+            if tokens:
+                match |= Q(search_vector=SearchQuery(tokens, config="simple",
+                                                     search_type="plain"))
+            qs = qs.filter(match)
+    return qs.order_by("due_date", "-submitted_at", "-id")
+
+
+def case_timeline_for(*, case: Case, user) -> QuerySet[CaseEvent]:
+    """Return the steps of `case` that `user` may see, oldest first, with their attachments.
+
+    The enterprise side sees only the public steps, never internal notes.
+    """
+    permissions.require_view(user, case)
+    qs = case.events.select_related("actor").prefetch_related("attachments")
+    if not permissions.sees_internal(user, case):
+        qs = qs.filter(visible_to_submitter=True)
+    return qs.order_by("created_at", "id")
+
+
+def case_attachments_for(*, case: Case, user) -> QuerySet[Attachment]:
+    """Return the files of `case` that `user` may download."""
+    permissions.require_view(user, case)
+    qs = case.attachments.select_related("event", "uploaded_by")
+    if not permissions.sees_internal(user, case):
+        qs = qs.filter(Q(event__isnull=True) | Q(event__visible_to_submitter=True))
+    return qs
+
+
+def unit_workload(*, user, today: datetime.date | None = None) -> list[Unit]:
+    """Return the active units with `open_count`, `overdue_count`, `due_soon_count` and
+    `open_supervision_count` set (department dashboard), the most overdue first.
+
+    Three queries: one pass over the open cases only (index case_unit_queue), one over the
+    open supervision items, and the units. Department only.
+    """
+    permissions.require_dispatch(user)
+    today = today or timezone.localdate()
+    horizon = add_working_days(today, EngineSettings.load().due_soon_working_days)
+    handling = Q(status__in=HANDLING_STATUSES)
+    counts = {
+        row["responsible_unit"]: row
+        for row in Case.objects.filter(status__in=UNIT_STATUSES, responsible_unit__isnull=False)
+        .order_by().values("responsible_unit").annotate(
+            open_count=Count("id"),
+            overdue_count=Count("id", filter=handling & Q(due_date__lt=today)),
+            due_soon_count=Count("id", filter=handling & Q(due_date__gte=today,
+                                                           due_date__lte=horizon)),
+        )
+    }
+    items = dict(SupervisionItem.objects.filter(status=SupervisionStatus.OPEN, unit__isnull=False)
+                 .order_by().values("unit").annotate(n=Count("id")).values_list("unit", "n"))
+    units = list(Unit.objects.filter(is_active=True).order_by("code"))
+    for unit in units:
+        row = counts.get(unit.pk, {})
+        unit.open_count = row.get("open_count", 0)
+        unit.overdue_count = row.get("overdue_count", 0)
+        unit.due_soon_count = row.get("due_soon_count", 0)
+        unit.open_supervision_count = items.get(unit.pk, 0)
+    units.sort(key=lambda u: (-u.overdue_count, -u.open_count, u.code))
+    return units
+
+
+def supervision_items_visible_to(*, user, status: str | None = None) -> QuerySet[SupervisionItem]:
+    """Return the supervision items `user` may see: all for the department, a unit's own for
+    its officials; open ones first, earliest due first."""
+    qs = SupervisionItem.objects.select_related("case", "unit", "category", "created_by")
+    if not (permissions.is_department(user) or permissions.can_manage_supervision(user)):
+        if permissions.is_unit_official(user):
+            qs = qs.filter(unit_id=user.unit_id)
+        else:
+            qs = qs.none()
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-status", "due_date", "-id")  # "open" sorts after "closed"
+
+
+def reply_templates_for(*, user) -> QuerySet[ReplyTemplate]:
+    """Return the active reply templates of the official's unit and the shared ones."""
+    if not (permissions.is_unit_official(user) or permissions.is_department(user)):
+        return ReplyTemplate.objects.none()
+    return ReplyTemplate.objects.filter(Q(unit__isnull=True) | Q(unit_id=user.unit_id),
+                                        is_active=True)
+
+
+def categories_for_choice() -> QuerySet[Category]:
+    """Return the categories an enterprise may choose for a new appeal."""
+    return Category.objects.filter(is_active=True).select_related("parent")
+
+
+# --- pain points (Art. 6(1)) --------------------------------------------------------------
+
+@dataclass
+class PainPoint:
+    """The appeals of one category and topic in a period: a recurring problem."""
+
+    category: Category | None
+    topic: str  # "" when no keyword stands out: the category itself is the topic
+    count: int
+    start: datetime.date
+    end: datetime.date
+    case_ids: list[int] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        name = self.category.name if self.category else "—"
+        return f"{name} · {self.topic}" if self.topic else name
+
+
+def _groups(*, start, end, category=None, min_support: int = 3) -> dict:
+    """Group the period's appeals by (category id, topic); see pain_points."""
+    qs = Case.objects.filter(kind=Kind.APPEAL, submitted_at__gte=deadlines.day_start(start),
+                             submitted_at__lt=deadlines.day_start(end + datetime.timedelta(1)))
+    if category is not None:
+        qs = qs.filter(category=category)
+    by_category = defaultdict(list)
+    for pk, category_id, keywords in qs.order_by("id").values_list("id", "category_id",
+                                                                   "keywords"):
+        by_category[category_id].append((pk, keywords or []))
+    groups = defaultdict(list)
+    for category_id, items in by_category.items():
+        support = Counter(k for _pk, keywords in items for k in set(keywords))
+        for pk, keywords in items:
+            frequent = [k for k in keywords if support[k] >= min_support]
+            # The keyword most appeals of the category share; ties go to the case's own ranking.
+            topic = max(frequent, key=lambda k: (support[k], -keywords.index(k)), default="")
+            groups[(category_id, topic)].append(pk)
+    return groups
+
+
+def pain_points(*, user, start: datetime.date, end: datetime.date, category=None,
+                min_support: int = 3, limit: int = 50) -> list[PainPoint]:
+    """Return the recurring problems of the period [start, end], most appeals first.
+
+    Each appeal belongs to its category and to one topic: among its stored keywords (jieba
+    TF-IDF of title and description, see text.py), the one shared by the most appeals of the
+    same category, if at least `min_support` share it; otherwise the topic is the category
+    itself. Two queries whatever the number of appeals.
+    """
+    permissions.require(permissions.can_view_pain_points(user))
+    groups = _groups(start=start, end=end, category=category, min_support=min_support)
+    categories = Category.objects.in_bulk([c for c, _t in groups if c])
+    points = [PainPoint(category=categories.get(c), topic=topic, count=len(ids), start=start,
+                        end=end, case_ids=ids) for (c, topic), ids in groups.items()]
+    points.sort(key=lambda p: (-p.count, p.category.code if p.category else "", p.topic))
+    return points[:limit]
+
+
+def pain_point_cases(*, category, topic: str, start: datetime.date, end: datetime.date,
+                     min_support: int = 3) -> list[int]:
+    """Return the ids of the appeals in one pain-point group (for the supervision service)."""
+    groups = _groups(start=start, end=end, category=category, min_support=min_support)
+    return groups.get((getattr(category, "pk", None), topic or ""), [])

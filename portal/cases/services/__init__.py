@@ -1,0 +1,79 @@
+"""Every write to the case engine. Other apps, pages, the admin and the API may call:
+
+Opening: case_submit (an enterprise's appeal), case_open (any kind, for other apps' services),
+attachments_check.
+Department: case_accept, case_reject, case_assign, case_decide_extension, case_close.
+Responsible unit: case_sign_for, case_sign_for_many, case_start, case_request_info,
+case_request_extension, case_answer, case_return, case_transfer (also the department),
+case_add_internal_note (also the department).
+Enterprise: case_provide_info, case_rate.
+Supervision (督办): supervision_open, supervision_open_for_pain_point, supervision_close.
+Periodic (tasks.py): case_reminders_send_due, case_auto_close_unrated.
+
+Each service is keyword-only and atomic; it checks permissions (permissions.py), locks the case
+row, checks the transition table (constants.TRANSITIONS), writes the timeline event and the
+ledger entry, and notifies after commit. Refusals raise PermissionDenied (wrong person) or
+ValidationError (bad input, or InvalidTransition for a step not allowed now) with a translated
+message, and change nothing. Services return the updated case, re-read under the lock: use
+the returned object, not the one passed in.
+"""
+
+from ._steps import InvalidTransition, reference_allocate
+from .dispatch import (
+    case_accept,
+    case_assign,
+    case_close,
+    case_decide_extension,
+    case_reject,
+    case_return,
+    case_transfer,
+)
+from .handling import (
+    case_add_internal_note,
+    case_answer,
+    case_provide_info,
+    case_request_extension,
+    case_request_info,
+    case_sign_for,
+    case_sign_for_many,
+    case_start,
+)
+from .reminders import case_reminders_send_due
+from .satisfaction import case_auto_close_unrated, case_rate
+from .submit import attachments_check, case_open, case_submit
+from .supervision import (
+    supervision_close,
+    supervision_open,
+    supervision_open_automatic,
+    supervision_open_for_pain_point,
+)
+
+__all__ = [
+    "InvalidTransition",
+    "attachments_check",
+    "case_accept",
+    "case_add_internal_note",
+    "case_answer",
+    "case_assign",
+    "case_auto_close_unrated",
+    "case_close",
+    "case_decide_extension",
+    "case_open",
+    "case_provide_info",
+    "case_rate",
+    "case_reject",
+    "case_reminders_send_due",
+    "case_request_extension",
+    "case_request_info",
+    "case_return",
+    "case_sign_for",
+    "case_sign_for_many",
+    "case_start",
+    "case_submit",
+    "case_transfer",
+    "reference_allocate",
+    "supervision_close",
+    "supervision_open",
+    "supervision_open_automatic",
+    "supervision_open_for_pain_point",
+]
