@@ -51,9 +51,17 @@ def test_deploy_checklist_is_clean_with_the_documented_production_environment():
     assert "System check identified no issues" in result.stdout
 
 
-def test_deploy_checklist_fails_on_a_short_secret_key():
-    """The check is live: a guessable key is reported, and the run fails."""
+def test_production_refuses_a_short_secret_key():
+    """A guessable key does not even start: production settings refuse it outright."""
     result = manage_check("--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY="change-me")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be at least 50 random characters" in result.stderr
+
+
+def test_deploy_checklist_fails_on_a_weak_long_secret_key():
+    """The check is live: a long key with few distinct characters is reported (W009)."""
+    result = manage_check("--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY="a" * 60)
 
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout
