@@ -6,10 +6,15 @@ from django.utils.translation import gettext_lazy as _
 def _sync_roles(sender, **kwargs):
     from django.apps import apps
 
-    # Run once, after the last app has created its permissions.
+    # Run once, for the last app. Its own permissions may not exist yet (auth's receiver may
+    # run after this one for the same sender), so create them first: that is idempotent.
     if sender.name != list(apps.get_app_configs())[-1].name:
         return
+    from django.contrib.auth.management import create_permissions
+
     from .roles import sync_roles
+
+    create_permissions(sender, verbosity=0, using=kwargs.get("using", "default"))
 
     sync_roles()
 

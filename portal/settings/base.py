@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "portal.workdays",
     "portal.notifications",
     "portal.cases",
+    "portal.routing",
     # feature apps
     "complaints",
     "policies",
