@@ -115,7 +115,7 @@ class EngineSettings(models.Model):
     """The department's knobs for the engine: one row (pk=1), defaults from DESIGN §9."""
 
     early_reminder_percent = models.PositiveSmallIntegerField(
-        _("early reminder at % of the time used"), default=80,
+        _("early reminder at this percentage of the time used"), default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     late_reminder_multiple = models.PositiveSmallIntegerField(

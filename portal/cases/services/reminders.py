@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from portal.notifications.services import notify
@@ -32,12 +32,12 @@ from . import _steps
 from .supervision import supervision_open_automatic
 
 _SUBJECTS = {
-    (Stage.HANDLING, ReminderMark.EARLY): L("Case {ref} is due by {date}"),
-    (Stage.HANDLING, ReminderMark.DUE): L("Case {ref} is overdue: it was due by {date}"),
-    (Stage.HANDLING, ReminderMark.LATE): L("Case {ref} is long overdue: it was due by {date}"),
-    (Stage.ACCEPTANCE, ReminderMark.EARLY): L("Case {ref} must be accepted and assigned by {date}"),
-    (Stage.ACCEPTANCE, ReminderMark.DUE): L("Case {ref} was not assigned in time (due by {date})"),
-    (Stage.ACCEPTANCE, ReminderMark.LATE): L("Case {ref} is still not assigned (due by {date})"),
+    (Stage.HANDLING, ReminderMark.EARLY): _("Case {ref} is due by {date}"),
+    (Stage.HANDLING, ReminderMark.DUE): _("Case {ref} is overdue: it was due by {date}"),
+    (Stage.HANDLING, ReminderMark.LATE): _("Case {ref} is long overdue: it was due by {date}"),
+    (Stage.ACCEPTANCE, ReminderMark.EARLY): _("Case {ref} must be accepted and assigned by {date}"),
+    (Stage.ACCEPTANCE, ReminderMark.DUE): _("Case {ref} was not assigned in time (due by {date})"),
+    (Stage.ACCEPTANCE, ReminderMark.LATE): _("Case {ref} is still not assigned (due by {date})"),
 }
 
 
