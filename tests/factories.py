@@ -69,6 +69,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     full_name = factory.Sequence(lambda n: f"用户{n}")
+    # Tests assert on the English text of what a user receives; tests about Chinese readers
+    # say language="zh-hans" (or "" for the site default) explicitly.
+    language = "en"
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     @factory.post_generation

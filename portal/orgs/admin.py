@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 from .models import Enterprise, Industry, JoinRequest, Qualification, Unit

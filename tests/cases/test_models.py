@@ -37,7 +37,7 @@ def test_every_action_has_a_row_and_internal_steps_are_not_public():
         assert internal not in PUBLIC_ACTIONS
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_submits_get_distinct_consecutive_references():
     import time_machine
 

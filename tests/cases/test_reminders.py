@@ -140,7 +140,7 @@ def test_the_department_is_reminded_to_dispatch(dept):
     assert not SupervisionItem.objects.exists()  # the department supervises itself otherwise
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_scans_send_each_reminder_once():
     dept = department_staff()
     official = unit_official()

@@ -13,7 +13,7 @@ from tests.fixtures.celery import wait_until
 from .factories import assigned_case, local_dt
 
 # Restore the reference data (industries, roles) that the worker tests' flush removes.
-worker_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+worker_db = pytest.mark.django_db(transaction=True)
 
 
 @worker_db

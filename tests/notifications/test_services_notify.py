@@ -27,7 +27,7 @@ def test_each_recipient_reads_it_in_their_own_language():
 
     rows = {n.recipient_id: n for n in Notification.objects.all()}
     assert rows[zh.pk].subject == "一月: YS-2026-0001"
-    assert rows[zh.pk].body == "该字段是必填项。"
+    assert rows[zh.pk].body == "此项为必填项。"  # our catalogue words it so site-wide
     assert rows[en.pk].subject == "January: YS-2026-0001"
     assert rows[en.pk].body == "This field is required."
     assert rows[unset.pk].subject == "一月: YS-2026-0001"

@@ -75,8 +75,7 @@ def test_a_retrain_already_running_makes_the_second_one_step_aside(dept, submitt
     assert services.routing_model_train().status == "trained"
 
 
-# Restore the reference data (industries, roles) that the worker test's flush removes.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_retrain_runs_on_a_real_worker_and_twice_trains_once(celery_worker):
     dept = department_staff()
     submitter = enterprise_user()

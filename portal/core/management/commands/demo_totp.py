@@ -1,6 +1,10 @@
 """Print the current TOTP code of the demo staff accounts (demo data only)."""
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.core.management.base import BaseCommand
 
 from .seed_demo import DEMO_TOTP_SECRET
