@@ -58,7 +58,8 @@ def _valid_code(template: str) -> str:
     """Turn a readable template into a valid credit code by fixing both check characters."""
     from portal.orgs.validators import CHARSET, credit_code_check_char, org_code_check_char
 
-    body = "".join(c if c in CHARSET else "0" for c in template[8:16])
+    # The body is the template's characters 9-16 (its 17th, the distinct digit, included).
+    body = "".join(c if c in CHARSET else "0" for c in template[9:17])
     org_check = org_code_check_char(body)
     if org_check not in CHARSET:  # 'X' is in the charset; this guards against anything else
         org_check = "0"

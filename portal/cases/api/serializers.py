@@ -1,0 +1,234 @@
+"""Small input and output serializers of the cases API, one input per endpoint.
+
+Inputs only parse: every rule (required reasons, allowed states, attachments by content, score
+range) is the services' job, so the API and the pages refuse the same things with the same
+translated messages. That is why text fields here are optional and default to "".
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from portal.orgs.models import Unit
+
+from ..constants import AppealType, ReturnReason, Status
+from ..models import Category
+from ..views import actor_label
+
+# Details of a public step the submitter may read; the rest of `extra` stays internal.
+PUBLIC_DETAILS = ("due_date", "old_due_date", "score", "unit_name")
+
+
+def _text(help_text=""):
+    return serializers.CharField(required=False, allow_blank=True, default="",
+                                 trim_whitespace=True, help_text=help_text)
+
+
+FILES_HELP = _("Attachments, checked by their content: PDF, PNG, JPEG, Word (.docx), "
+               "Excel (.xlsx) or plain text.")
+
+
+def _files():
+    return serializers.ListField(child=serializers.FileField(allow_empty_file=True),
+                                 required=False, default=list, help_text=FILES_HELP)
+
+
+def _unit():
+    return serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False,
+                                              allow_null=True, default=None,
+                                              help_text=_("Id of the unit."))
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+class CaseCategoryOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CaseUnitOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
+class CaseListOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    kind = serializers.CharField()
+    appeal_type = serializers.CharField()
+    appeal_type_display = serializers.CharField(source="get_appeal_type_display")
+    category = CaseCategoryOutputSerializer(allow_null=True)
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_display = serializers.CharField(source="get_status_display")
+    submitted_at = serializers.DateTimeField()
+    acceptance_due_date = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True, help_text=_("The answer is due by."))
+    is_overdue = serializers.BooleanField()
+    responsible_unit = CaseUnitOutputSerializer(allow_null=True)
+    subject_unit = CaseUnitOutputSerializer(allow_null=True)
+    satisfaction = serializers.IntegerField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class AttachmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, obj) -> str:
+        return reverse("api:cases-attachment", args=[obj.case_id, obj.pk])
+
+
+class EventOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    action_display = serializers.CharField(source="get_action_display")
+    by = serializers.SerializerMethodField(help_text=_("Who took the step, as you may know "
+                                                       "it: units, not officials, for the "
+                                                       "enterprise."))
+    note = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    internal = serializers.SerializerMethodField(help_text=_("Not shown to the enterprise."))
+    details = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    attachments = AttachmentOutputSerializer(many=True, source="attachments.all")
+
+    def get_by(self, obj) -> str:
+        return str(actor_label(obj, self.context["case"], internal=self.context["internal"]))
+
+    def get_internal(self, obj) -> bool:
+        return not obj.visible_to_submitter
+
+    def get_details(self, obj) -> dict:
+        extra = obj.extra or {}
+        if self.context["internal"]:
+            return extra
+        return {k: v for k, v in extra.items() if k in PUBLIC_DETAILS}
+
+
+class CaseDetailOutputSerializer(CaseListOutputSerializer):
+    description = serializers.CharField()
+    enterprise = serializers.SerializerMethodField()
+    submitter_name = serializers.SerializerMethodField()
+    satisfaction_comment = serializers.CharField()
+    rated_at = serializers.DateTimeField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    supervision = serializers.SerializerMethodField(
+        help_text=_("Internal counters and the 督办 flag; null for the enterprise."))
+    timeline = serializers.SerializerMethodField()
+
+    def get_enterprise(self, obj) -> str | None:
+        return obj.enterprise.name if obj.enterprise_id else None
+
+    def get_submitter_name(self, obj) -> str | None:
+        return obj.submitter.get_full_name() if obj.submitter_id else None
+
+    def get_supervision(self, obj) -> dict | None:
+        if not self.context["internal"]:
+            return None
+        return {"is_supervised": obj.is_supervised, "return_count": obj.return_count,
+                "reopen_count": obj.reopen_count, "unhappy_count": obj.unhappy_count}
+
+    def get_timeline(self, obj) -> list[dict]:
+        return EventOutputSerializer(self.context["timeline"], many=True,
+                                     context=self.context).data
+
+
+class NoteOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    attachments = AttachmentOutputSerializer(many=True, source="attachments.all")
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+class CaseListFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    type = serializers.ChoiceField(choices=AppealType.choices, required=False,
+                                   help_text=_("Type of appeal."))
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(),
+                                            required=False,
+                                            help_text=_("Category code; includes its "
+                                                        "sub-categories."))
+    overdue = serializers.BooleanField(required=False, default=False,
+                                       help_text=_("Only cases past their due date."))
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=100,
+                              help_text=_("A reference number or words of the title and "
+                                          "description."))
+
+
+class CaseSubmitInputSerializer(serializers.Serializer):
+    appeal_type = serializers.CharField(required=False, allow_blank=True, default="",
+                                        help_text=_("inquiry, help, suggestion or complaint"))
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(),
+                                            required=False, allow_null=True, default=None,
+                                            help_text=_("Category code."))
+    title = _text()
+    description = _text()
+    subject_unit = _unit()
+    files = _files()
+
+
+class NoteInputSerializer(serializers.Serializer):
+    note = _text()
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = _text(_("Shown to the enterprise."))
+
+
+class UnitNoteInputSerializer(serializers.Serializer):
+    unit = _unit()
+    note = _text(_("An instruction for the unit; never shown to the enterprise."))
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    answer = _text()
+    files = _files()
+
+
+class ReturnInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=ReturnReason.choices, required=False,
+                                     allow_blank=True, default="")
+    note = _text()
+
+
+class ExtensionRequestInputSerializer(serializers.Serializer):
+    until = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = _text()
+
+
+class ExtensionDecisionInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    until = serializers.DateField(required=False, allow_null=True, default=None,
+                                  help_text=_("The new due date; the date asked for if empty."))
+    note = _text(_("Required to refuse."))
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    question = _text()
+
+
+class InformationInputSerializer(serializers.Serializer):
+    information = _text()
+    files = _files()
+
+
+class RateInputSerializer(serializers.Serializer):
+    score = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                     help_text=_("1 (very unhappy) to 5 (very satisfied); "
+                                                 "1 or 2 sends the case back for redo."))
+    comment = _text(_("Required for a score of 1 or 2."))
+
+
+class InternalNoteInputSerializer(serializers.Serializer):
+    note = _text()
+    files = _files()

@@ -1,0 +1,332 @@
+"""The enterprise's case pages (phone-first, no JavaScript): file an appeal, "my cases", the case
+page with its public timeline, answering the unit's question, rating the answer, and
+downloading attachments through a permission check.
+
+Views translate the request and call one service or selector; who may see and do what is
+decided by permissions.py and the services, never here.
+"""
+
+import datetime
+import re
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import permissions, selectors, services
+from .constants import Action, Status
+from .forms import AppealForm, CaseFilterForm, ProvideInfoForm, RateForm
+from .models import Case, CaseEvent
+
+PAGE_SIZE = 20
+# One-time tokens of the appeal form: handed out with the form, consumed by a successful
+# submit. A second post of the same form (double click, reload, back button) finds its token
+# consumed and is shown the case it already created instead of creating another.
+SESSION_TOKENS = "cases.appeal_tokens"
+SESSION_DONE = "cases.appeal_tokens_done"
+KEEP_TOKENS = 20
+UNHAPPY_AT_MOST = 2  # as the engine: 1 or 2 sends the case back for redo
+
+
+def _forbidden(request, message: str):
+    return render(request, "cases/forbidden.html", {"message": message}, status=403)
+
+
+def _visible_case(request, pk: int) -> Case:
+    """Return the case if the user may see it; 404 otherwise (never say that it exists)."""
+    return get_object_or_404(selectors.case_list_visible_to(user=request.user), pk=pk)
+
+
+# --- My cases --------------------------------------------------------------------------------
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_CURSOR = re.compile(r"^(\d{1,18})-(\d{1,18})$")
+
+
+def _cursor_of(case: Case) -> str:
+    micros = (case.submitted_at - _EPOCH) // datetime.timedelta(microseconds=1)
+    return f"{micros}-{case.pk}"
+
+
+def _parse_cursor(value: str | None):
+    match = _CURSOR.match(value or "")
+    if not match:
+        return None
+    return _EPOCH + datetime.timedelta(microseconds=int(match[1])), int(match[2])
+
+
+@dataclass
+class KeysetPage:
+    rows: list
+    newer: str | None  # cursor of the page before (newer cases), if any
+    older: str | None  # cursor of the page after (older cases), if any
+
+
+def _keyset_page(qs, *, after: str | None, before: str | None, size: int) -> KeysetPage:
+    """Return one page of `qs` (newest first) without counting the rows.
+
+    `after` (older than that case) or `before` (newer than that case) is the cursor of the
+    row at the edge of the page the user came from; an unreadable cursor gives the first page.
+    """
+    older_than, newer_than = _parse_cursor(after), _parse_cursor(before)
+    if newer_than:
+        at, pk = newer_than
+        rows = list(qs.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=pk))
+                    .order_by("submitted_at", "id")[:size + 1])
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        return KeysetPage(rows, newer=_cursor_of(rows[0]) if more and rows else None,
+                          older=_cursor_of(rows[-1]) if rows else None)
+    if older_than:
+        at, pk = older_than
+        qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=pk))
+    rows = list(qs.order_by("-submitted_at", "-id")[:size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(rows, newer=_cursor_of(rows[0]) if older_than and rows else None,
+                      older=_cursor_of(rows[-1]) if more else None)
+
+
+@login_required
+@require_GET
+def case_list(request):
+    """List the cases the user may see, newest first, 20 a page, filtered by status."""
+    form = CaseFilterForm(request.GET or None)
+    status, overdue, params = None, False, {}
+    if form.is_bound and form.is_valid():
+        status = form.cleaned_data["status"] or None
+        overdue = form.cleaned_data["overdue"]
+        params = {k: v for k, v in (("status", status), ("overdue", "on" if overdue else None))
+                  if v}
+    qs = selectors.case_queue(user=request.user, status=status, overdue=overdue)
+    page = _keyset_page(qs, after=request.GET.get("after"), before=request.GET.get("before"),
+                        size=PAGE_SIZE)
+    links = {name: "?" + urlencode({**params, key: cursor})
+             for name, key, cursor in (("newer", "before", page.newer),
+                                       ("older", "after", page.older)) if cursor}
+    return render(request, "cases/list.html", {
+        "form": form, "cases": page.rows, "links": links, "filtered": bool(params),
+        "first_page": "?" + urlencode(params) if (page.newer or request.GET.get("after")) else "",
+        "can_submit": permissions.is_enterprise_member(request.user),
+    })
+
+
+# --- Submit an appeal ------------------------------------------------------------------------
+
+def _new_token(request) -> str:
+    token = secrets.token_urlsafe(24)
+    tokens = [t for t in request.session.get(SESSION_TOKENS, []) if t != token]
+    request.session[SESSION_TOKENS] = (tokens + [token])[-KEEP_TOKENS:]
+    return token
+
+
+def _consume_token(request, token: str, case: Case) -> None:
+    request.session[SESSION_TOKENS] = [t for t in request.session.get(SESSION_TOKENS, [])
+                                       if t != token]
+    done = dict(request.session.get(SESSION_DONE, {}))
+    done[token] = case.pk
+    request.session[SESSION_DONE] = dict(list(done.items())[-KEEP_TOKENS:])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    """File an appeal; one form is sent once, however often it is posted."""
+    if not permissions.is_enterprise_member(request.user):
+        return _forbidden(request, _("Only a member of a registered enterprise may submit an "
+                                     "appeal. If you have just asked to join your enterprise, "
+                                     "wait for its administrator's approval."))
+    if request.method == "GET":
+        return render(request, "cases/new.html", {"form": AppealForm(),
+                                                  "form_token": _new_token(request)})
+
+    token = request.POST.get("form_token", "")
+    done_pk = request.session.get(SESSION_DONE, {}).get(token)
+    if done_pk:
+        case = selectors.case_list_visible_to(user=request.user).filter(pk=done_pk).first()
+        if case is not None:
+            messages.info(request, _("This form was already sent: your appeal is %(ref)s. "
+                                     "It was not submitted a second time.")
+                          % {"ref": case.reference})
+            return redirect("cases:detail", pk=case.pk)
+    form = AppealForm(request.POST, request.FILES)
+    if token not in request.session.get(SESSION_TOKENS, []):
+        form.is_valid()  # show what was typed, with a fresh token
+        form.add_error(None, _("This form has expired or was already sent. Check “My cases” "
+                               "to see whether your appeal arrived; if it did not, send it "
+                               "again."))
+        token = _new_token(request)
+    elif form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_submit(
+                submitter=request.user, title=data["title"], description=data["description"],
+                category=data["category"], appeal_type=data["appeal_type"],
+                subject_unit=data["subject_unit"], files=data["attachments"],
+            )
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            _consume_token(request, token, case)
+            messages.success(request, _("Your appeal was submitted. Its reference number is "
+                                        "%(ref)s; it will be accepted by %(date)s.")
+                             % {"ref": case.reference,
+                                "date": case.acceptance_due_date.isoformat()})
+            return redirect("cases:detail", pk=case.pk)
+    files_lost = bool(request.FILES) and not form.has_error("attachments")
+    return render(request, "cases/new.html", {"form": form, "form_token": token,
+                                              "files_lost": files_lost})
+
+
+# --- The case page ---------------------------------------------------------------------------
+
+def actor_label(event: CaseEvent, case: Case, *, internal: bool) -> str:
+    """Who took a step, as the viewer may know it: the enterprise sees units, not officials."""
+    actor = event.actor
+    if actor is None:
+        return _("The portal (automatic)")
+    if actor.enterprise_id and actor.enterprise_id == case.enterprise_id:
+        return actor.get_full_name() or actor.email
+    unit = actor.unit.display_name if actor.unit_id else ""
+    if internal:
+        name = actor.get_full_name() or actor.email
+        return f"{name} ({unit})" if unit else name
+    return unit or _("District government")
+
+
+def _detail_line(event: CaseEvent) -> str:
+    """The facts of a step worth a line of their own: unit, score, due dates."""
+    extra = event.extra or {}
+    if event.action in (Action.ASSIGN, Action.TRANSFER) and extra.get("unit_name"):
+        return _("To: %(unit)s") % {"unit": extra["unit_name"]}
+    if event.action == Action.SIGN_FOR and extra.get("due_date"):
+        return _("Answer due by %(date)s") % {"date": extra["due_date"]}
+    if event.action == Action.RATE and extra.get("score"):
+        if extra.get("due_date"):
+            return _("Score: %(score)s of 5 — sent back for redo, due by %(date)s") % {
+                "score": extra["score"], "date": extra["due_date"]}
+        return _("Score: %(score)s of 5") % {"score": extra["score"]}
+    if event.action == Action.APPROVE_EXTENSION and extra.get("due_date"):
+        return _("New due date: %(date)s") % {"date": extra["due_date"]}
+    if event.action == Action.PROVIDE_INFO and extra.get("paused_working_days"):
+        return _("The due date moved to %(date)s") % {"date": extra.get("due_date")}
+    return ""
+
+
+def _render_detail(request, case: Case, *, info_form=None, rate_form=None, status: int = 200):
+    user = request.user
+    internal = permissions.sees_internal(user, case)
+    timeline = list(selectors.case_timeline_for(case=case, user=user)
+                    .select_related("actor__unit"))
+    for event in timeline:
+        event.actor_label = actor_label(event, case, internal=internal)
+        event.detail_line = _detail_line(event)
+    can_act = permissions.can_act_for_submitter(user, case)
+    question = answer = None
+    for event in timeline:
+        if event.action == Action.REQUEST_INFO:
+            question = event
+        elif event.action == Action.ANSWER:
+            answer = event
+    if can_act and case.status == Status.INFO_REQUESTED and info_form is None:
+        info_form = ProvideInfoForm()
+    if can_act and case.status == Status.ANSWERED and rate_form is None:
+        rate_form = RateForm()
+    return render(request, "cases/detail.html", {
+        "case": case, "timeline": timeline, "internal": internal, "can_act": can_act,
+        "question": question if case.status == Status.INFO_REQUESTED else None,
+        "answer": answer if case.status == Status.ANSWERED else None,
+        "info_form": info_form if can_act and case.status == Status.INFO_REQUESTED else None,
+        "rate_form": rate_form if can_act and case.status == Status.ANSWERED else None,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def case_detail(request, pk: int):
+    """Show a case: facts, the timeline the user may see, and what the enterprise may do now."""
+    return _render_detail(request, _visible_case(request, pk))
+
+
+def _act(request, case: Case, form, call, *, form_key: str, success):
+    """Validate `form`, call one service; redirect on success, else show the page again."""
+    if form.is_valid():
+        try:
+            updated = call(form.cleaned_data)
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                # Wrong state (already rated, no longer waiting...): the form is gone anyway.
+                messages.error(request, " ".join(exc.messages))
+                return redirect("cases:detail", pk=case.pk)
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, success(updated))
+            return redirect("cases:detail", pk=case.pk)
+    return _render_detail(request, case, **{form_key: form})
+
+
+@login_required
+@require_POST
+def case_provide_info(request, pk: int):
+    """Answer the unit's question (the unit's clock runs again)."""
+    case = _visible_case(request, pk)
+    form = ProvideInfoForm(request.POST, request.FILES)
+    return _act(
+        request, case, form, form_key="info_form",
+        call=lambda data: services.case_provide_info(
+            case=case, actor=request.user, information=data["information"],
+            files=data["attachments"]),
+        success=lambda updated: _("Your answer was sent to %(unit)s.")
+        % {"unit": updated.responsible_unit.display_name},
+    )
+
+
+def _rated_message(case: Case) -> str:
+    if case.status == Status.REOPENED:
+        return _("You rated the answer %(score)d of 5. The appeal goes back to %(unit)s, which "
+                 "must work on it again by %(date)s.") % {
+            "score": case.satisfaction, "unit": case.responsible_unit.display_name,
+            "date": case.due_date.isoformat()}
+    return _("Thank you for rating the answer %(score)d of 5. The appeal is closed.") % {
+        "score": case.satisfaction}
+
+
+@login_required
+@require_POST
+def case_rate(request, pk: int):
+    """Rate the answer 1–5; 1 or 2 sends the case back for redo (重办)."""
+    case = _visible_case(request, pk)
+    form = RateForm(request.POST)
+    return _act(
+        request, case, form, form_key="rate_form",
+        call=lambda data: services.case_rate(case=case, actor=request.user,
+                                             score=data["score"], comment=data["comment"]),
+        success=_rated_message,
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int, attachment_id: int):
+    """Send a file of a case to someone who may see the step it came with."""
+    case = _visible_case(request, pk)
+    attachment = get_object_or_404(selectors.case_attachments_for(case=case, user=request.user),
+                                   pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404(_("The file is no longer available.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)

@@ -1,0 +1,514 @@
+"""The enterprise's case pages: submit an appeal, "my cases", the case page, answering the
+unit's question, rating, and downloading files — including every refusal a user can meet."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.cases import services
+from portal.cases.constants import AppealType, Status
+from portal.cases.models import Attachment, Case, EngineSettings
+from tests.factories import unit_official
+from tests.totp import activate_totp
+
+from .factories import (
+    EXE_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    answered_case,
+    assigned_case,
+    local_dt,
+    signed_case,
+    submit_case,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+NEW = reverse("cases:new")
+LIST = reverse("cases:list")
+
+
+def detail(case):
+    return reverse("cases:detail", args=[case.pk])
+
+
+def login(client, user):
+    if user.is_staff and not user.authenticator_set.exists():
+        activate_totp(user)  # staff must use two-factor login (accounts.middleware)
+    client.force_login(user)
+    return client
+
+
+def texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def new_form(client):
+    response = client.get(NEW)
+    assert response.status_code == 200
+    return response.context["form_token"]
+
+
+def appeal_data(token, category, /, **overrides):
+    data = {"form_token": token, "appeal_type": AppealType.HELP, "category": category.pk,
+            "title": "厂房消防验收排期太久", "description": "已提交两个月仍未安排验收，影响投产。"}
+    data.update(overrides)
+    return data
+
+
+# --- submit ----------------------------------------------------------------------------------
+
+def test_submit_an_appeal_with_attachments_goes_to_the_case_page_with_its_reference(
+        client, submitter, category):
+    login(client, submitter)
+    token = new_form(client)
+    response = client.post(NEW, appeal_data(token, category, attachments=[
+        upload("申请表.pdf", PDF_BYTES), upload("现场.png", PNG_BYTES)]))
+
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == detail(case)
+    assert any(case.reference in m and "was submitted" in m for m in texts(response))
+    assert case.submitter == submitter and case.enterprise == submitter.enterprise
+    assert case.appeal_type == AppealType.HELP and case.category == category
+    assert sorted(a.original_name for a in case.attachments.all()) == ["现场.png", "申请表.pdf"]
+    page = client.get(detail(case)).content.decode()
+    assert "厂房消防验收排期太久" in page and case.reference in page and "申请表.pdf" in page
+
+
+def test_the_same_form_posted_twice_creates_one_case_and_shows_it(client, submitter, category):
+    """A double click or a reload after success must not file the appeal twice."""
+    login(client, submitter)
+    token = new_form(client)
+    first = client.post(NEW, appeal_data(token, category))
+    second = client.post(NEW, appeal_data(token, category))
+
+    case = Case.objects.get()
+    assert first.url == second.url == detail(case)
+    assert any("already sent" in m and case.reference in m for m in texts(second))
+
+
+def test_a_second_form_with_the_same_appeal_is_refused_by_the_engine(client, submitter,
+                                                                     category):
+    login(client, submitter)
+    client.post(NEW, appeal_data(new_form(client), category))
+    response = client.post(NEW, appeal_data(new_form(client), category))
+    assert response.status_code == 200
+    assert "You submitted this appeal a moment ago" in response.content.decode()
+    assert Case.objects.count() == 1
+
+
+def test_a_form_with_an_unknown_token_is_not_sent(client, submitter, category):
+    login(client, submitter)
+    response = client.post(NEW, appeal_data("forged-or-expired", category))
+    assert response.status_code == 200
+    assert "This form has expired or was already sent" in response.content.decode()
+    assert not Case.objects.exists()
+    # The page offers a fresh token, so sending it again works.
+    retry = client.post(NEW, appeal_data(response.context["form_token"], category))
+    assert retry.status_code == 302 and Case.objects.count() == 1
+
+
+def test_missing_category_is_refused_next_to_the_field_and_the_form_can_be_resent(
+        client, submitter, category):
+    login(client, submitter)
+    token = new_form(client)
+    response = client.post(NEW, appeal_data(token, category, category=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["category"] == ["This field is required."]
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not Case.objects.exists()
+    fixed = client.post(NEW, appeal_data(response.context["form_token"], category))
+    assert fixed.status_code == 302 and Case.objects.count() == 1
+
+
+def test_missing_type_and_title_are_refused(client, submitter, category):
+    login(client, submitter)
+    response = client.post(NEW, appeal_data(new_form(client), category, appeal_type="",
+                                            title="  "))
+    errors = response.context["form"].errors
+    assert set(errors) == {"appeal_type", "title"}
+    assert not Case.objects.exists()
+
+
+def test_a_disguised_attachment_is_refused_by_name_and_nothing_is_saved(
+        client, submitter, category, settings):
+    login(client, submitter)
+    response = client.post(NEW, appeal_data(new_form(client), category, attachments=[
+        upload("合同.pdf", PDF_BYTES), upload("发票.pdf", EXE_BYTES, "application/pdf")]))
+    assert response.status_code == 200
+    errors = response.context["form"].errors["attachments"]
+    assert len(errors) == 1 and "“发票.pdf” is not a file type we accept" in errors[0]
+    assert not Case.objects.exists() and not Attachment.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_an_oversize_attachment_is_refused_by_name(client, submitter, category):
+    engine = EngineSettings.load()
+    engine.attachment_max_bytes = 1024
+    engine.save()
+    login(client, submitter)
+    big = PDF_BYTES + b"%" * 2000
+    response = client.post(NEW, appeal_data(new_form(client), category,
+                                            attachments=[upload("图纸.pdf", big)]))
+    page = response.content.decode()
+    assert "“图纸.pdf” is too large" in page and "1.0\xa0KB" in page
+    assert not Case.objects.exists()
+
+
+def test_files_are_asked_for_again_when_another_field_is_wrong(client, submitter, category):
+    login(client, submitter)
+    response = client.post(NEW, appeal_data(new_form(client), category, title="",
+                                            attachments=[upload("a.pdf", PDF_BYTES)]))
+    assert "please choose your attachments again" in response.content.decode()
+
+
+def test_only_enterprise_members_may_open_or_post_the_appeal_form(client, unit, category):
+    official = unit_official(unit)
+    login(client, official)
+    assert client.get(NEW).status_code == 403
+    response = client.post(NEW, appeal_data("x", category))
+    assert response.status_code == 403
+    assert "Only a member of a registered enterprise" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    for url in (NEW, LIST, "/cases/1/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+# --- my cases --------------------------------------------------------------------------------
+
+def test_my_cases_lists_own_cases_newest_first_in_words(client, dept, unit, submitter,
+                                                        colleague, stranger):
+    with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=True):
+        late = signed_case(dept, unit, submitter=submitter, title="旧的求助",
+                           appeal_type=AppealType.INQUIRY)
+    with time_machine.travel(local_dt(2026, 3, 20, 9, 0), tick=True):
+        newer = submit_case(submitter, title="新的咨询", appeal_type=AppealType.INQUIRY)
+        submit_case(colleague, title="同事的诉求")
+        submit_case(stranger, title="别家企业的诉求")
+        login(client, submitter)
+        response = client.get(LIST)
+    page = response.content.decode()
+    assert [c.pk for c in response.context["cases"]] == [newer.pk, late.pk]
+    assert "同事的诉求" not in page and "别家企业的诉求" not in page
+    assert newer.reference in page and "Inquiry (咨询)" in page and "Submitted" in page
+    assert "Signed for" in page and "Overdue" in page
+    assert late.due_date.isoformat() in page and "not set yet" in page
+
+
+def test_the_enterprise_administrator_sees_every_case_of_the_enterprise(
+        client, submitter, colleague, ent_admin):
+    submit_case(submitter, title="甲")
+    submit_case(colleague, title="乙")
+    login(client, ent_admin)
+    page = client.get(LIST).content.decode()
+    assert "甲" in page and "乙" in page
+
+
+def test_status_filter_and_a_wrong_status_in_the_address(client, dept, unit, submitter):
+    assigned = assigned_case(dept, unit, submitter=submitter, title="已派单")
+    submit_case(submitter, title="刚提交")
+    login(client, submitter)
+    response = client.get(LIST, {"status": Status.ASSIGNED})
+    assert [c.pk for c in response.context["cases"]] == [assigned.pk]
+    response = client.get(LIST, {"status": "bogus"})
+    assert "Choose a status from the list." in response.content.decode()
+    assert len(response.context["cases"]) == 2
+
+
+def test_overdue_filter(client, dept, unit, submitter):
+    with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=True):
+        late = signed_case(dept, unit, submitter=submitter, appeal_type=AppealType.INQUIRY)
+    with time_machine.travel(local_dt(2026, 3, 20, 9, 0), tick=True):
+        submit_case(submitter)
+        login(client, submitter)
+        response = client.get(LIST, {"overdue": "on"})
+    assert [c.pk for c in response.context["cases"]] == [late.pk]
+
+
+def test_pages_of_twenty_without_counting(client, submitter, category):
+    with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=True):
+        cases = [submit_case(submitter, category=category, title=f"诉求{i}") for i in range(25)]
+    newest_first = [c.pk for c in reversed(cases)]
+    login(client, submitter)
+    first = client.get(LIST)
+    assert [c.pk for c in first.context["cases"]] == newest_first[:20]
+    older = client.get(LIST + first.context["links"]["older"])
+    assert [c.pk for c in older.context["cases"]] == newest_first[20:]
+    assert "older" not in older.context["links"]
+    back = client.get(LIST + older.context["links"]["newer"])
+    assert [c.pk for c in back.context["cases"]] == newest_first[:20]
+    assert "newer" not in back.context["links"]
+    # A mangled cursor shows the first page rather than an error.
+    assert client.get(LIST, {"after": "x'--"}).status_code == 200
+
+
+def _list_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(LIST)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), len(response.context["cases"])
+
+
+def test_my_cases_runs_the_same_queries_for_2_or_25_cases(client, dept, unit, submitter,
+                                                         django_assert_num_queries):
+    login(client, submitter)
+    for _ in range(2):
+        signed_case(dept, unit, submitter=submitter)
+    client.get(LIST)  # warm the session and permission caches equally for both runs
+    baseline, rows = _list_queries(client)
+    assert rows == 2
+    for _ in range(23):
+        signed_case(dept, unit, submitter=submitter)
+    with django_assert_num_queries(baseline):
+        response = client.get(LIST)
+    assert len(response.context["cases"]) == 20
+
+
+# --- the case page ---------------------------------------------------------------------------
+
+def test_the_case_page_shows_the_public_timeline_only(client, dept, unit, submitter):
+    official = unit_official(unit, full_name="林经办")
+    case = signed_case(dept, unit, official, submitter=submitter,
+                       files=[upload("申请表.pdf", PDF_BYTES)])
+    services.case_add_internal_note(case=case, actor=official, note="内部：需协调消防大队",
+                                    files=[upload("内部.png", PNG_BYTES)])
+    services.case_request_extension(case=case, actor=official,
+                                    until=case.due_date + datetime.timedelta(days=30),
+                                    reason="内部：延期理由")
+    login(client, submitter)
+    page = client.get(detail(case)).content.decode()
+    assert "申请表.pdf" in page and "Signed for" in page and unit.display_name in page
+    assert "内部" not in page and "Extension requested" not in page.split("Timeline")[1]
+    # The enterprise sees the unit, not the official's name.
+    assert "林经办" not in page
+
+
+def test_the_responsible_official_sees_internal_steps_marked_internal(client, dept, unit):
+    official = unit_official(unit)
+    case = signed_case(dept, unit, official)
+    services.case_add_internal_note(case=case, actor=official, note="需协调消防大队")
+    login(client, official)
+    page = client.get(detail(case)).content.decode()
+    assert "需协调消防大队" in page and "Internal" in page
+
+
+@pytest.mark.parametrize("who", ["stranger", "colleague", "other_official"])
+def test_another_enterprises_or_units_case_is_not_found(client, dept, unit, submitter, who,
+                                                        request):
+    case = answered_case(dept, unit, submitter=submitter, files=[upload("a.pdf", PDF_BYTES)])
+    login(client, request.getfixturevalue(who))
+    attachment = case.attachments.get()
+    assert client.get(detail(case)).status_code == 404
+    assert client.get(reverse("cases:attachment", args=[case.pk, attachment.pk])).status_code == 404
+    assert client.post(reverse("cases:rate", args=[case.pk]), {"score": 5}).status_code == 404
+    assert Case.objects.get(pk=case.pk).status == Status.ANSWERED
+
+
+def test_the_case_page_runs_the_same_queries_for_a_short_or_long_timeline(
+        client, dept, unit, submitter, django_assert_num_queries):
+    official = unit_official(unit)
+    short = signed_case(dept, unit, official, submitter=submitter)
+    long = signed_case(dept, unit, official, submitter=submitter,
+                       files=[upload("a.pdf", PDF_BYTES)])
+    for i in range(8):
+        long = services.case_request_info(case=long, actor=official, question=f"问题{i}")
+        long = services.case_provide_info(case=long, actor=submitter, information=f"回答{i}",
+                                          files=[upload(f"补充{i}.png", PNG_BYTES)])
+    login(client, submitter)
+    client.get(detail(short))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(detail(short))
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        response = client.get(detail(long))
+    assert len(response.context["timeline"]) == 20
+    assert "补充7.png" in response.content.decode()
+
+
+# --- downloads -------------------------------------------------------------------------------
+
+def test_the_submitter_downloads_a_file_through_the_permission_check(client, submitter):
+    case = submit_case(submitter, files=[upload("申请表.pdf", PDF_BYTES)])
+    attachment = case.attachments.get()
+    login(client, submitter)
+    response = client.get(reverse("cases:attachment", args=[case.pk, attachment.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "%E7%94%B3%E8%AF%B7%E8%A1%A8.pdf" in response["Content-Disposition"]
+    # The file never sits under a public media URL in the page.
+    page = client.get(detail(case)).content.decode()
+    assert "/media/" not in page and attachment.file.name not in page
+
+
+def test_an_internal_file_is_not_found_for_the_enterprise(client, dept, unit, submitter):
+    official = unit_official(unit)
+    case = signed_case(dept, unit, official, submitter=submitter)
+    event = services.case_add_internal_note(case=case, actor=official, note="内部",
+                                            files=[upload("内部.png", PNG_BYTES)])
+    internal = event.attachments.get()
+    login(client, submitter)
+    assert client.get(reverse("cases:attachment", args=[case.pk, internal.pk])).status_code == 404
+    login(client, official)
+    assert client.get(reverse("cases:attachment", args=[case.pk, internal.pk])).status_code == 200
+
+
+def test_a_file_of_another_case_is_not_found_under_this_case(client, submitter):
+    own = submit_case(submitter)
+    other = submit_case(submitter, files=[upload("a.pdf", PDF_BYTES)])
+    login(client, submitter)
+    url = reverse("cases:attachment", args=[own.pk, other.attachments.get().pk])
+    assert client.get(url).status_code == 404
+
+
+# --- answering the unit's question -----------------------------------------------------------
+
+def _info_requested(dept, unit, submitter):
+    official = unit_official(unit)
+    case = signed_case(dept, unit, official, submitter=submitter)
+    return services.case_request_info(case=case, actor=official, question="请提供消防设计图纸。")
+
+
+def test_the_enterprise_answers_the_units_question(client, dept, unit, submitter):
+    case = _info_requested(dept, unit, submitter)
+    login(client, submitter)
+    page = client.get(detail(case)).content.decode()
+    assert "请提供消防设计图纸。" in page and 'name="information"' in page
+    url = reverse("cases:provide_info", args=[case.pk])
+    response = client.post(url, {"information": "图纸见附件。",
+                                 "attachments": [upload("图纸.pdf", PDF_BYTES)]})
+    assert response.status_code == 302
+    assert any("Your answer was sent to" in m for m in texts(response))
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS
+    assert case.attachments.get().original_name == "图纸.pdf"
+
+
+def test_an_empty_answer_to_the_question_is_refused_and_changes_nothing(client, dept, unit,
+                                                                        submitter):
+    case = _info_requested(dept, unit, submitter)
+    login(client, submitter)
+    url = reverse("cases:provide_info", args=[case.pk])
+    response = client.post(url, {"information": "  "})
+    assert response.status_code == 200
+    assert response.context["info_form"].errors["information"] == [
+        "Write your answer to the unit's question."]
+    response = client.post(url, {"information": "见附件", "attachments": [
+        upload("图纸.pdf", EXE_BYTES)]})
+    assert "“图纸.pdf” is not a file type we accept" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.INFO_REQUESTED and not case.attachments.exists()
+
+
+def test_answering_when_no_question_is_open_is_refused(client, dept, unit, submitter):
+    case = signed_case(dept, unit, submitter=submitter)
+    login(client, submitter)
+    response = client.post(reverse("cases:provide_info", args=[case.pk]), {"information": "x"})
+    assert response.status_code == 302
+    assert any("You cannot provide information on" in m for m in texts(response))
+    assert Case.objects.get(pk=case.pk).status == Status.SIGNED_FOR
+
+
+# --- rating ----------------------------------------------------------------------------------
+
+def test_rating_5_closes_the_case(client, dept, unit, submitter):
+    case = answered_case(dept, unit, submitter=submitter)
+    login(client, submitter)
+    page = client.get(detail(case)).content.decode()
+    assert "已为您协调" in page and 'name="score"' in page
+    response = client.post(reverse("cases:rate", args=[case.pk]), {"score": "5",
+                                                                   "comment": "很满意"})
+    assert any("The appeal is closed" in m for m in texts(response))
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.satisfaction == 5
+    page = client.get(detail(case)).content.decode()
+    assert 'name="score"' not in page and "5 of 5" in page
+
+
+def test_rating_1_sends_the_case_back_for_redo_and_needs_a_comment(client, dept, unit,
+                                                                   submitter):
+    case = answered_case(dept, unit, submitter=submitter)
+    login(client, submitter)
+    url = reverse("cases:rate", args=[case.pk])
+    response = client.post(url, {"score": "1", "comment": ""})
+    assert response.status_code == 200
+    assert response.context["rate_form"].errors["comment"] == [
+        "Please say what is still unresolved, so the unit can work on it again."]
+    assert Case.objects.get(pk=case.pk).status == Status.ANSWERED
+    response = client.post(url, {"score": "1", "comment": "问题没有解决"})
+    case.refresh_from_db()
+    assert case.status == Status.REOPENED and case.satisfaction == 1
+    assert any("goes back to" in m and case.due_date.isoformat() in m for m in texts(response))
+
+
+@pytest.mark.parametrize("score", ["", "0", "6", "five"])
+def test_a_score_outside_1_to_5_is_refused(client, dept, unit, submitter, score):
+    case = answered_case(dept, unit, submitter=submitter)
+    login(client, submitter)
+    response = client.post(reverse("cases:rate", args=[case.pk]), {"score": score})
+    assert response.context["rate_form"].errors["score"] == [
+        "Choose a score from 1 (very unhappy) to 5 (very satisfied)."]
+    assert Case.objects.get(pk=case.pk).status == Status.ANSWERED
+
+
+def test_rating_twice_is_refused_and_the_first_rating_stays(client, dept, unit, submitter):
+    case = answered_case(dept, unit, submitter=submitter)
+    login(client, submitter)
+    url = reverse("cases:rate", args=[case.pk])
+    client.post(url, {"score": "4"})
+    response = client.post(url, {"score": "1", "comment": "改主意了"})
+    assert response.status_code == 302
+    assert any("You have already rated this answer (4 of 5)" in m for m in texts(response))
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.satisfaction == 4
+
+
+def test_rating_before_the_answer_is_refused(client, dept, unit, submitter):
+    case = signed_case(dept, unit, submitter=submitter)
+    login(client, submitter)
+    response = client.post(reverse("cases:rate", args=[case.pk]), {"score": "5"})
+    assert any(re.search(r"You cannot rate .* while it is “Signed for”", m)
+               for m in texts(response))
+    case.refresh_from_db()
+    assert case.status == Status.SIGNED_FOR and case.satisfaction is None
+
+
+def test_the_enterprise_administrator_may_rate_a_colleagues_case(client, dept, unit,
+                                                                 submitter, ent_admin):
+    case = answered_case(dept, unit, submitter=submitter)
+    login(client, ent_admin)
+    client.post(reverse("cases:rate", args=[case.pk]), {"score": "3"})
+    assert Case.objects.get(pk=case.pk).status == Status.CLOSED
+
+
+def test_the_official_sees_the_case_but_may_not_rate_it(client, dept, unit):
+    official = unit_official(unit)
+    case = answered_case(dept, unit, official)
+    login(client, official)
+    page = client.get(detail(case)).content.decode()
+    assert 'name="score"' not in page
+    response = client.post(reverse("cases:rate", args=[case.pk]), {"score": "5"})
+    assert response.status_code == 403
+    assert "Only the enterprise that submitted" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == Status.ANSWERED
+
+
+def test_pages_render_in_chinese_by_default(client, submitter):
+    """Domain content (titles, category names) shows in the reader's language."""
+    case = submit_case(submitter, title="用地审批咨询")
+    client.cookies["portal_language"] = "zh-hans"
+    login(client, submitter)
+    page = client.get(detail(case)).content.decode()
+    assert "用地审批咨询" in page and case.category.name_zh_hans in page
