@@ -1,0 +1,132 @@
+"""List filters of the case admin, built on the engine's definitions (selectors.case_queue),
+so "overdue" and "due soon" mean the same in the admin, the pages and the API."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from portal.orgs.permissions import units_visible_to
+
+from .. import selectors
+from ..constants import OPEN_STATUSES, Status, SupervisionStatus
+from ..models import Category
+
+YES = "yes"
+
+
+def _today(request):
+    """The day the whole page is computed for (one value per request)."""
+    from django.utils import timezone
+
+    if not hasattr(request, "_cases_today"):
+        request._cases_today = timezone.localdate()
+    return request._cases_today
+
+
+def _queue(request, **filters):
+    return selectors.case_queue(user=request.user, today=_today(request), **filters)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+    OPEN = "open"
+
+    def lookups(self, request, model_admin):
+        return [(self.OPEN, _("All open cases")), *Status.choices]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [(YES, _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == YES:
+            return queryset & _queue(request, overdue=True)
+        return queryset
+
+
+class DueSoonFilter(admin.SimpleListFilter):
+    title = _("due soon")
+    parameter_name = "due_soon"
+
+    def lookups(self, request, model_admin):
+        return [(YES, _("Due soon"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == YES:
+            return queryset & _queue(request, due_soon=True)
+        return queryset
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    """A category with its sub-categories (as the engine's queue filters them)."""
+
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return [(str(c.pk), f"— {c.name}" if c.parent_id else c.name)
+                for c in Category.objects.order_by("position", "code")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset & _queue(request, category=int(value))
+        return queryset
+
+
+class UnitFilter(admin.SimpleListFilter):
+    """The responsible unit (the department's view of all units)."""
+
+    title = _("responsible unit")
+    parameter_name = "unit"
+    NONE = "none"
+
+    def lookups(self, request, model_admin):
+        units = units_visible_to(request.user).filter(is_active=True).order_by("code")
+        return [(self.NONE, _("No unit (waiting for dispatch)")),
+                *[(str(u.pk), str(u)) for u in units]]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NONE:
+            return queryset.filter(responsible_unit__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(responsible_unit_id=int(value))
+        return queryset
+
+
+class SupervisionOverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [(YES, _("Open and past its due date"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == YES:
+            return queryset.filter(status=SupervisionStatus.OPEN, due_date__lt=_today(request))
+        return queryset
+
+
+class SupervisionUnitFilter(UnitFilter):
+    def lookups(self, request, model_admin):
+        units = units_visible_to(request.user).filter(is_active=True).order_by("code")
+        return [(str(u.pk), str(u)) for u in units]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(unit_id=int(value))
+        return queryset
