@@ -20,7 +20,7 @@ help:
 	@echo "make test      run the whole test suite (extra pytest arguments: ARGS=\"...\")"
 	@echo "make lint      ruff"
 	@echo "make messages  extract and compile translations"
-	@echo "make bench     benchmarks (not built yet)"
+	@echo "make bench     benchmarks at district scale (docs/performance.md)"
 	@echo "make setup     only install/refresh what the two commands need"
 
 setup:
@@ -41,5 +41,10 @@ lint: setup
 messages: setup
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py translations update
 
-bench:
-	@echo "make bench: the benchmark is not built yet; nothing to run."
+# Generates (or reuses) the district's data in its own database, then measures; see
+# docs/performance.md.  make bench ARGS="--scale 0.1 --duration 10"
+bench: setup
+	@DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ys_bench} \
+	REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/6} \
+	CELERY_BROKER_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/6} \
+	$(PY) -m bench.run $(ARGS)

@@ -1,0 +1,1 @@
+"""Generator steps; every module here registers itself with `bench.registry.step`."""

@@ -1,0 +1,122 @@
+"""The benchmark's generator at a tiny scale, and the baseline view of the harness.
+
+The figures themselves come from `make bench` (docs/performance.md); these tests check that the
+generated data is what the portal itself would have written: a valid ledger chain, the engine's
+keywords and search vectors, consistent timelines, and the shape the benchmark relies on.
+"""
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+
+from bench import generate as bench_generate
+from bench.registry import _STEPS, Step, step, steps_in_order
+from portal.cases.constants import OPEN_STATUSES, Status
+from portal.cases.models import Case, CaseEvent
+from portal.cases.text import keywords_of, search_tokens
+from portal.ledger.models import LedgerEntry
+from portal.ledger.services import ledger_verify
+from portal.orgs.models import Enterprise, Unit
+from portal.orgs.validators import validate_credit_code
+
+SCALE = 0.001  # 300 enterprises, 1,000 cases
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generator_at_a_tiny_scale(settings):
+    """One generation (a few seconds), every check on it: the data is what the portal writes."""
+    generated = bench_generate.generate(scale=SCALE, seed=7, log=lambda *a: None)
+    check_the_district_in_small(generated)
+    check_ledger_chain_is_valid_and_records_every_step()
+    check_keywords_and_search_vector_are_the_engines()
+    check_timelines_are_consistent()
+    check_a_new_submission_gets_the_next_reference()
+    check_refuses_to_generate_over_existing_data()
+    check_baseline_view_renders_the_rows_and_counts_queries(generated, settings)
+
+
+def check_the_district_in_small(generated):
+    assert Unit.objects.count() == 60
+    assert Enterprise.objects.count() == 300
+    assert Case.objects.count() == 1000
+    events = CaseEvent.objects.count()
+    assert events >= 5 * 1000  # every case has a timeline
+    statuses = dict(Case.objects.values_list("status").annotate(n=Count("id")))
+    assert statuses.get(Status.CLOSED, 0) > 800  # most cases closed ...
+    assert 0 < sum(n for s, n in statuses.items() if s in OPEN_STATUSES) < 100  # ... a few open
+    heavy = generated["heavy_enterprise_id"]
+    assert Case.objects.filter(enterprise_id=heavy).count() == generated["heavy_case_count"] >= 40
+    assert CaseEvent.objects.filter(case_id=generated["long_case_id"]).count() >= 100
+    for code in Enterprise.objects.values_list("credit_code", flat=True)[:50]:
+        validate_credit_code(code)  # raises on an invalid 统一社会信用代码
+
+
+def check_ledger_chain_is_valid_and_records_every_step():
+    result = ledger_verify()
+    assert result.ok, result.summary()
+    assert result.checked == LedgerEntry.objects.count() == CaseEvent.objects.count()
+
+
+def check_keywords_and_search_vector_are_the_engines():
+    for case in Case.objects.order_by("?")[:25]:
+        assert case.keywords == keywords_of(f"{case.title}\n{case.description}")
+        tokens = search_tokens(f"{case.reference} {case.title} {case.description}")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_vector = to_tsvector('simple'::regconfig, %s) "
+                           "FROM cases_case WHERE id = %s", [tokens, case.pk])
+            assert cursor.fetchone()[0], case.reference
+
+
+def check_timelines_are_consistent():
+    for case in Case.objects.order_by("?")[:50]:
+        events = list(case.events.order_by("created_at", "id"))
+        assert events[0].action == "submit"
+        status_steps = [e for e in events if e.action not in ("note", "supervise",
+                                                              "supervision_closed")]
+        assert status_steps[-1].to_status == case.status
+        assert all(a.created_at <= b.created_at for a, b in zip(events, events[1:], strict=False))
+
+
+def check_a_new_submission_gets_the_next_reference():
+    from portal.cases.services._steps import reference_allocate
+
+    newest = Case.objects.order_by("-submitted_at").first()
+    year = int(newest.reference.split("-")[1])
+    number = int(reference_allocate(year=year).rsplit("-", 1)[1])
+    assert number == Case.objects.filter(reference__startswith=f"YS-{year}-").count() + 1
+
+
+def check_refuses_to_generate_over_existing_data():
+    with pytest.raises(SystemExit, match="already holds data"):
+        bench_generate.generate(scale=SCALE, log=lambda *a: None)
+    assert bench_generate.marker()["scale"] == SCALE
+
+
+def check_baseline_view_renders_the_rows_and_counts_queries(generated, settings):
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
+    settings.BENCH_HEAVY_ENTERPRISE_ID = generated["heavy_enterprise_id"]
+    client = Client()
+    response = client.get("/bench/baseline/20/")
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr><td>") == 20
+    assert response["X-Bench-Queries"] == "1"
+    assert client.get("/bench/baseline/0/").status_code == 404
+    assert client.get("/bench/baseline/501/").status_code == 404
+
+
+def test_steps_run_after_what_they_need_and_the_ledger_last():
+    order = [s.name for s in steps_in_order()]
+    assert order.index("orgs") < order.index("cases") < order.index("notifications")
+    assert order[-1] == "ledger"
+    saved = dict(_STEPS)
+    try:
+        step("loop-a", after=["loop-b"])(lambda ctx: None)
+        step("loop-b", after=["loop-a"])(lambda ctx: None)
+        with pytest.raises(RuntimeError, match="cycle"):
+            steps_in_order()
+    finally:
+        _STEPS.clear()
+        _STEPS.update(saved)
+    assert isinstance(saved["ledger"], Step)
