@@ -17,7 +17,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.orgs.models import Unit
@@ -273,7 +273,7 @@ class ReturnForm(UnitStepForm):
     reason = forms.ChoiceField(label=_("Reason"), required=False,
                                choices=[("", _("Choose a reason…")), *ReturnReason.choices])
     note = forms.CharField(label=_("Explanation"), required=False, widget=_textarea(4),
-                           help_text=_("Required when the reason is “Other”."))
+                           help_text=_("Required when the reason is “Other reason”."))
 
     def submit(self):
         return services.case_return(case=self.case, actor=self.user,
@@ -418,9 +418,9 @@ class ExtensionDecisionForm(DepartmentStepForm):
 
 class CloseForm(DepartmentStepForm):
     slug, action = "close", Action.CLOSE
-    title = _("Close")
+    title = pgettext_lazy("case step", "Close")
     intro = _("Close the answered case without waiting for the enterprise's rating, e.g. when "
-              "it confirmed by telephone.")
+              "it has confirmed by telephone that the problem is solved.")
     submit_label = _("Close the case")
     success = _("%(ref)s was closed.")
 

@@ -65,7 +65,7 @@ class CaseListOutputSerializer(serializers.Serializer):
     status_display = serializers.CharField(source="get_status_display")
     submitted_at = serializers.DateTimeField()
     acceptance_due_date = serializers.DateField(allow_null=True)
-    due_date = serializers.DateField(allow_null=True, help_text=_("The answer is due by."))
+    due_date = serializers.DateField(allow_null=True, help_text=_("The date by which the answer is due."))
     is_overdue = serializers.BooleanField()
     responsible_unit = CaseUnitOutputSerializer(allow_null=True)
     subject_unit = CaseUnitOutputSerializer(allow_null=True)
@@ -88,9 +88,8 @@ class EventOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action = serializers.CharField()
     action_display = serializers.CharField(source="get_action_display")
-    by = serializers.SerializerMethodField(help_text=_("Who took the step, as you may know "
-                                                       "it: units, not officials, for the "
-                                                       "enterprise."))
+    by = serializers.SerializerMethodField(help_text=_("Who took the step. The enterprise sees "
+                                                       "the unit's name, never an official's."))
     note = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()

@@ -17,7 +17,6 @@ from . import _steps
 from .supervision import supervision_open_automatic
 
 N = _steps.Notice
-L = gettext_lazy
 
 
 def _unit_check(case: Case, unit, *, field: str = "unit") -> None:
@@ -50,7 +49,7 @@ def case_accept(*, case: Case, actor, note: str = "") -> Case:
     _steps.record_step(case, actor=actor, action=Action.ACCEPT, to_status=Status.ACCEPTED,
                        note=note, fields=["accepted_at"], notices=[
                            N(_steps.submitter_side(case),
-                             format_lazy(L("Your appeal {ref} was accepted"), ref=case.reference),
+                             format_lazy(gettext_lazy("Your appeal {ref} was accepted"), ref=case.reference),
                              for_submitter=True)])
     return case
 
@@ -68,7 +67,7 @@ def case_reject(*, case: Case, actor, reason: str) -> Case:
     _steps.record_step(case, actor=actor, action=Action.REJECT, to_status=Status.NOT_ACCEPTED,
                        note=reason, fields=fields, notices=[
                            N(_steps.submitter_side(case),
-                             format_lazy(L("Your appeal {ref} was not accepted"),
+                             format_lazy(gettext_lazy("Your appeal {ref} was not accepted"),
                                          ref=case.reference), reason, for_submitter=True)])
     return case
 
@@ -96,7 +95,7 @@ def case_assign(*, case: Case, actor, unit, note: str = "") -> Case:
     _steps.record_step(case, actor=actor, action=Action.ASSIGN, to_status=Status.ASSIGNED,
                        fields=fields, extra={"unit": unit.pk, "unit_name": unit.name}, notices=[
                            N(_steps.unit_officials(unit.pk),
-                             format_lazy(L("Case {ref} was assigned to your unit: please sign "
+                             format_lazy(gettext_lazy("Case {ref} was assigned to your unit: please sign "
                                            "for it"), ref=case.reference), case.title)])
     _instruction(case, actor, note)
     return case
@@ -129,7 +128,7 @@ def case_transfer(*, case: Case, actor, unit, note: str = "") -> Case:
                        fields=fields, extra={"from_unit": previous.pk if previous else None,
                                              "unit": unit.pk, "unit_name": unit.name},
                        notices=[N(_steps.unit_officials(unit.pk),
-                                  format_lazy(L("Case {ref} was transferred to your unit: please "
+                                  format_lazy(gettext_lazy("Case {ref} was transferred to your unit: please "
                                                 "sign for it"), ref=case.reference), case.title)])
     _instruction(case, actor, note)
     return case
@@ -163,7 +162,7 @@ def case_return(*, case: Case, actor, reason: str, note: str = "") -> Case:
                        extra={"reason": reason, "unit": unit.pk, "unit_name": unit.name,
                               "return_count": case.return_count},
                        notices=[N(_steps.department_staff(),
-                                  format_lazy(L("{unit} returned case {ref}: please reassign it"),
+                                  format_lazy(gettext_lazy("{unit} returned case {ref}: please reassign it"),
                                               unit=unit, ref=case.reference),
                                   ReturnReason(reason).label)])
     if case.return_count >= settings.returns_before_supervision:
@@ -199,17 +198,17 @@ def case_decide_extension(*, case: Case, actor, approve: bool, note: str = "",
                                                   settings=EngineSettings.load())]
         notices = [
             N(_steps.unit_officials(case.responsible_unit_id),
-              format_lazy(L("Extension of case {ref} approved until {date}"),
+              format_lazy(gettext_lazy("Extension of case {ref} approved until {date}"),
                           ref=case.reference, date=new_due.isoformat())),
             N(_steps.submitter_side(case),
-              format_lazy(L("The answer to your appeal {ref} is now due by {date}"),
+              format_lazy(gettext_lazy("The answer to your appeal {ref} is now due by {date}"),
                           ref=case.reference, date=new_due.isoformat()), note,
               for_submitter=True),
         ]
         extra = {"old_due_date": old_due, "due_date": new_due, "requested_until": requested}
     else:
         notices = [N(_steps.unit_officials(case.responsible_unit_id),
-                     format_lazy(L("Extension of case {ref} refused"), ref=case.reference), note)]
+                     format_lazy(gettext_lazy("Extension of case {ref} refused"), ref=case.reference), note)]
         extra = {"due_date": old_due, "requested_until": requested}
     _steps.record_step(case, actor=actor, action=action, to_status=Status.IN_PROGRESS, note=note,
                        fields=fields, extra=extra, notices=notices)
@@ -227,6 +226,6 @@ def case_close(*, case: Case, actor, note: str = "") -> Case:
     _steps.record_step(case, actor=actor, action=Action.CLOSE, to_status=Status.CLOSED,
                        note=note, fields=["closed_at", *_steps.stop_clock(case)], notices=[
                            N(_steps.submitter_side(case),
-                             format_lazy(L("Your appeal {ref} was closed"), ref=case.reference),
+                             format_lazy(gettext_lazy("Your appeal {ref} was closed"), ref=case.reference),
                              note, for_submitter=True)])
     return case

@@ -19,7 +19,6 @@ from . import _steps
 from .submit import attachments_check, attachments_save
 
 N = _steps.Notice
-L = gettext_lazy
 
 
 @transaction.atomic
@@ -41,9 +40,9 @@ def case_sign_for(*, case: Case, actor) -> Case:
                        fields=fields, extra={"due_date": case.due_date, "working_days": days,
                                              "unit": unit.pk, "unit_name": unit.name},
                        notices=[N(_steps.submitter_side(case),
-                                  format_lazy(L("{unit} is handling your appeal {ref}"),
+                                  format_lazy(gettext_lazy("{unit} is handling your appeal {ref}"),
                                               unit=unit, ref=case.reference),
-                                  format_lazy(L("The answer is due by {date}."),
+                                  format_lazy(gettext_lazy("The answer is due by {date}."),
                                               date=case.due_date.isoformat()),
                                   for_submitter=True)])
     return case
@@ -93,7 +92,7 @@ def case_answer(*, case: Case, actor, answer: str, files=()) -> Case:
         fields=fields, extra={"due_date": case.due_date,
                               "on_time": _steps.today() <= case.due_date if case.due_date else None},
         notices=[N(_steps.submitter_side(case),
-                   format_lazy(L("Your appeal {ref} has been answered: please rate the answer"),
+                   format_lazy(gettext_lazy("Your appeal {ref} has been answered: please rate the answer"),
                                ref=case.reference), for_submitter=True)],
     )
     attachments_save(case=case, event=event, actor=actor, files=files, inspected=inspected)
@@ -119,7 +118,7 @@ def case_request_extension(*, case: Case, actor, until: datetime.date, reason: s
                        fields=["extension_requested_until"],
                        extra={"due_date": case.due_date, "requested_until": until},
                        notices=[N(_steps.department_staff(),
-                                  format_lazy(L("{unit} asks to extend case {ref} until {date}"),
+                                  format_lazy(gettext_lazy("{unit} asks to extend case {ref} until {date}"),
                                               unit=case.responsible_unit, ref=case.reference,
                                               date=until.isoformat()), reason)])
     return case
@@ -138,7 +137,7 @@ def case_request_info(*, case: Case, actor, question: str) -> Case:
                        to_status=Status.INFO_REQUESTED, note=question,
                        fields=["info_requested_at", *_steps.stop_clock(case)],
                        notices=[N(_steps.submitter_side(case),
-                                  format_lazy(L("{unit} has a question about your appeal {ref}"),
+                                  format_lazy(gettext_lazy("{unit} has a question about your appeal {ref}"),
                                               unit=case.responsible_unit,
                                               ref=case.reference), question,
                                   for_submitter=True)])
@@ -172,7 +171,7 @@ def case_provide_info(*, case: Case, actor, information: str, files=()) -> Case:
         note=information, fields=fields,
         extra={"paused_working_days": waited, "old_due_date": old_due, "due_date": case.due_date},
         notices=[N(_steps.unit_officials(case.responsible_unit_id),
-                   format_lazy(L("The enterprise answered your question on case {ref}"),
+                   format_lazy(gettext_lazy("The enterprise answered your question on case {ref}"),
                                ref=case.reference), information)],
     )
     attachments_save(case=case, event=event, actor=actor, files=files, inspected=inspected)

@@ -19,7 +19,6 @@ from . import _steps
 from .supervision import supervision_open_automatic
 
 N = _steps.Notice
-L = gettext_lazy
 UNHAPPY_AT_MOST = 2
 
 
@@ -55,7 +54,7 @@ def case_rate(*, case: Case, actor, score: int, comment: str = "") -> Case:
         fields.append("closed_at")
         to_status = Status.CLOSED
         notices = [N(_steps.unit_officials(case.responsible_unit_id),
-                     format_lazy(L("Case {ref} was rated {score} of 5 and is closed"),
+                     format_lazy(gettext_lazy("Case {ref} was rated {score} of 5 and is closed"),
                                  ref=case.reference, score=score), comment)]
     else:
         day = _steps.today()
@@ -66,11 +65,11 @@ def case_rate(*, case: Case, actor, score: int, comment: str = "") -> Case:
                    *_steps.start_clock(case, start=day, due=case.due_date, settings=settings)]
         to_status = Status.REOPENED
         extra["due_date"] = case.due_date
-        subject = format_lazy(L("Case {ref} was rated {score} of 5: redo it by {date}"),
+        subject = format_lazy(gettext_lazy("Case {ref} was rated {score} of 5: redo it by {date}"),
                               ref=case.reference, score=score, date=case.due_date.isoformat())
         notices = [N(_steps.unit_officials(case.responsible_unit_id), subject, comment),
                    N(_steps.submitter_side(case),
-                     format_lazy(L("Appeal {ref} was sent back to {unit} for redo"),
+                     format_lazy(gettext_lazy("Appeal {ref} was sent back to {unit} for redo"),
                                  ref=case.reference, unit=case.responsible_unit),
                      for_submitter=True)]
     _steps.record_step(case, actor=actor, action=Action.RATE, to_status=to_status,
@@ -115,7 +114,7 @@ def case_auto_close_unrated(*, now: datetime.datetime | None = None,
                     fields=["closed_at"],
                     extra={"rating_days": settings.auto_close_after_working_days},
                     notices=[N(_steps.submitter_side(case),
-                               format_lazy(L("Your appeal {ref} was closed: the answer was not "
+                               format_lazy(gettext_lazy("Your appeal {ref} was closed: the answer was not "
                                              "rated in time"), ref=case.reference),
                                for_submitter=True)],
                 )

@@ -19,7 +19,6 @@ from ..models import Case, Category, EngineSettings, SupervisionItem
 from . import _steps
 
 N = _steps.Notice
-L = gettext_lazy
 
 
 def _item_notices(item: SupervisionItem, subject) -> list:
@@ -47,7 +46,7 @@ def _mark_case(case: Case, item: SupervisionItem, *, actor, note: str = "",
     case.is_supervised = True
     case.save(update_fields=["is_supervised", "updated_at"])
     notices = _item_notices(item, format_lazy(
-        L("Case {ref} is under supervision (督办): {reason}"),
+        gettext_lazy("Case {ref} is under supervision (督办): {reason}"),
         ref=case.reference, reason=SupervisionSource(item.source).label)) if notify else ()
     _steps.record_step(case, actor=actor, action=Action.SUPERVISE, note=note, save=False,
                        extra={"supervision_item": item.pk, "source": item.source,
@@ -102,7 +101,7 @@ def supervision_open(*, actor, target: str, due_date: datetime.date, case: Case 
     else:
         ledger_append(actor=actor, action="cases.supervision_opened", obj=item,
                       payload={"source": item.source, "unit": unit.pk, "due_date": due_date})
-        _notify_item(item, format_lazy(L("New supervision item (督办) for {unit}"),
+        _notify_item(item, format_lazy(gettext_lazy("New supervision item (督办) for {unit}"),
                                        unit=unit), actor=actor)
     return item
 
@@ -145,7 +144,7 @@ def supervision_open_for_pain_point(*, actor, category: Category | None, topic: 
         "period": [period_start, period_end], "cases": len(case_ids), "unit": unit.pk,
         "due_date": due_date,
     })
-    _notify_item(item, format_lazy(L("New supervision item (督办) for {unit}: {topic}"),
+    _notify_item(item, format_lazy(gettext_lazy("New supervision item (督办) for {unit}: {topic}"),
                                    unit=unit, topic=item.topic or category), actor=actor)
     return item
 
