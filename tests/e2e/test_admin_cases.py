@@ -2,10 +2,7 @@
 TOTP through the real allauth pages, opens the unit's queue, signs for (签收) cases in bulk,
 and answers one with a reply template inserted without JavaScript.
 
-Accessibility: the sign-in pages are checked whole; on the admin pages axe checks the content
-area (#content: the title, our templates and Django's list) but not the admin chrome around
-it. The breadcrumbs there (white links on the portal's red admin theme, set in
-static/css/admin.css) fail axe's link-in-text-block rule, which our templates cannot fix.
+Every page, the admin's included, is checked with axe.
 """
 
 import re
@@ -19,7 +16,6 @@ from portal.cases.constants import Action, Status
 from portal.cases.models import Case, CaseEvent
 from tests.cases.factories import CategoryFactory, ReplyTemplateFactory
 from tests.factories import UnitFactory, department_staff, enterprise_user, unit_official
-from tests.fixtures.browser import _describe
 from tests.totp import activate_totp, current_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,31 +23,8 @@ PASSWORD = "correct-horse-battery"
 TEMPLATE_BODY = "您好！经核实，办理施工许可所需材料清单如下："
 
 
-@pytest.fixture
-def axe_content(_axe_source):
-    """Like axe_check, limited to the admin's content area (see the module docstring)."""
-
-    def check(page, *, impacts=("serious", "critical")) -> list[dict]:
-        if not page.evaluate("() => typeof window.axe === 'object'"):
-            page.evaluate(_axe_source)
-        violations = page.evaluate(
-            """async () => {
-                const results = await window.axe.run({include: ["#content"]},
-                                                     {resultTypes: ["violations"]});
-                return results.violations;
-            }"""
-        )
-        blocking = [v for v in violations if v.get("impact") in impacts]
-        if blocking:
-            pytest.fail(f"axe-core found {len(blocking)} violation(s) in #content of {page.url}:\n"
-                        + "\n".join(_describe(v) for v in blocking), pytrace=False)
-        return violations
-
-    return check
-
-
 def test_official_signs_for_and_answers_with_a_reply_template(page, live_server, axe_check,
-                                                              axe_content, shot):
+                                                              shot):
     base = live_server.url
     unit = UnitFactory(code="zjj-admin-e2e", name="区住房和城乡建设局",
                        name_en="District Housing and Urban-Rural Development Bureau")
@@ -93,7 +66,7 @@ def test_official_signs_for_and_answers_with_a_reply_template(page, live_server,
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(2)
     expect(page.locator("#result_list")).not_to_contain_text(theirs.reference)
-    axe_content(page)
+    axe_check(page)
     shot(page, "1-queue")
 
     # 3. Bulk sign-for (签收): both cases, reported one by one.
@@ -106,7 +79,7 @@ def test_official_signs_for_and_answers_with_a_reply_template(page, live_server,
     expect(message).to_contain_text(cases[1].reference)
     assert set(Case.objects.filter(responsible_unit=unit).values_list("status", flat=True)) == {
         Status.SIGNED_FOR}
-    axe_content(page)
+    axe_check(page)
     shot(page, "2-signed-for")
 
     # 4. The case page: facts, the Actions box, the timeline.
@@ -116,18 +89,18 @@ def test_official_signs_for_and_answers_with_a_reply_template(page, live_server,
     actions = page.locator("nav.case-actions")
     expect(actions.locator("a")).to_have_count(7)
     expect(page.locator("#timeline")).to_contain_text("郑经办")
-    axe_content(page)
+    axe_check(page)
     shot(page, "3-case-page")
 
     # 5. Answer: insert the template (no JavaScript: the form comes back with the text),
     #    complete it, send it.
     actions.locator('a[href$="/step/answer/"]').click()
     expect(page).to_have_url(re.compile(r"/step/answer/$"))
-    axe_content(page)
+    axe_check(page)
     page.select_option("#id_template", str(template.pk))
     page.locator('button[name="use_template"]').click()
     expect(page.locator("#id_answer")).to_have_value(TEMPLATE_BODY)
-    axe_content(page)
+    axe_check(page)
     shot(page, "4-answer-with-template")
     page.fill("#id_answer", TEMPLATE_BODY + "营业执照、施工图审查合格书、工程款支付担保。")
     page.locator('input[name="_submit"]').click()
@@ -137,7 +110,7 @@ def test_official_signs_for_and_answers_with_a_reply_template(page, live_server,
     assert answer.note.startswith(TEMPLATE_BODY) and answer.actor == official
     assert Case.objects.get(pk=case.pk).status == Status.ANSWERED
     expect(page.locator("#timeline")).to_contain_text("工程款支付担保")
-    axe_content(page)
+    axe_check(page)
     shot(page, "5-answered")
 
     # 6. Answering again (an old tab, a bookmark) is refused in words before and after posting.
@@ -147,12 +120,12 @@ def test_official_signs_for_and_answers_with_a_reply_template(page, live_server,
     page.locator('input[name="_submit"]').click()
     expect(page.locator(".errorlist.nonfield")).to_contain_text(case.reference)
     assert CaseEvent.objects.filter(case=case, action=Action.ANSWER).count() == 1
-    axe_content(page)
+    axe_check(page)
     shot(page, "6-second-answer-refused")
 
 
 def test_department_reads_the_dashboard_assigns_and_supervises_a_pain_point(
-        page, live_server, axe_check, axe_content, shot):
+        page, live_server, axe_check, shot):
     import datetime
 
     import time_machine
@@ -208,23 +181,23 @@ def test_department_reads_the_dashboard_assigns_and_supervises_a_pain_point(
     row = page.locator(f"#unit-{unit.pk}")
     expect(row.locator("th")).to_contain_text("区人力资源和社会保障局")
     expect(row.locator("td").nth(1)).to_have_text("1")  # overdue
-    axe_content(page)
+    axe_check(page)
     shot(page, "1-dashboard")
     row.locator("td").nth(1).locator("a").click()
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(late.reference)
-    axe_content(page)
+    axe_check(page)
     shot(page, "2-overdue-queue")
 
     # 2. Assign the new appeal: the routing suggestion is shown and chosen.
     page.goto(f"{base}/admin/cases/case/{fresh.pk}/change/")
     expect(page.locator(".case-suggestion")).to_contain_text("100%")
-    axe_content(page)
+    axe_check(page)
     shot(page, "3-submitted-case")
     page.locator('nav.case-actions a[href$="/step/assign/"]').click()
     expect(page.locator("#id_unit")).to_have_value(str(unit.pk))
-    axe_content(page)
+    axe_check(page)
     shot(page, "4-assign-with-suggestion")
     page.locator('input[name="_submit"]').click()
     expect(page.locator(".messagelist .success")).to_contain_text(fresh.reference)
@@ -234,20 +207,20 @@ def test_department_reads_the_dashboard_assigns_and_supervises_a_pain_point(
     page.goto(base + "/admin/cases/pain-points/")
     group = page.locator("#pain-point-1")
     expect(group).to_contain_text("社保")
-    axe_content(page)
+    axe_check(page)
     group.locator("summary").click()
     group.locator("select").select_option(str(unit.pk))
     group.locator("textarea").fill("社保业务一窗通办，基数核定五个工作日内完成")
     group.locator('input[type="date"]').fill("2099-06-30")
-    axe_content(page)
+    axe_check(page)
     shot(page, "5-pain-points")
     group.locator('input[type="submit"]').click()
     expect(page.locator(".messagelist .success")).to_contain_text("区人力资源和社会保障局")
     expect(page.locator("#pain-point-1")).to_contain_text("2099-06-30")
     item = SupervisionItem.objects.get(source="pain_point")
     assert item.unit == unit and item.cases.count() == 3
-    axe_content(page)
+    axe_check(page)
     shot(page, "6-pain-point-supervised")
     page.locator(f'#pain-point-1 a[href$="/supervisionitem/{item.pk}/change/"]').click()
-    axe_content(page)
+    axe_check(page)
     shot(page, "7-supervision-item")

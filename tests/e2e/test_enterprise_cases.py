@@ -14,15 +14,11 @@ from portal.cases.constants import Status
 from portal.cases.models import Case
 from tests.cases.factories import PDF_BYTES, CategoryFactory
 from tests.factories import UnitFactory, department_staff, enterprise_user, unit_official
+from tests.fixtures.browser import fits_the_phone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 TITLE = "新厂房消防验收迟迟未排期"
-
-
-def fits_the_phone(page):
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the 390px screen"
 
 
 def sign_in(page, base, email):
