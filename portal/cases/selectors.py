@@ -41,6 +41,16 @@ def case_list_visible_to(*, user) -> QuerySet[Case]:
             .order_by("-submitted_at", "-id"))
 
 
+# Columns no list shows: the long text and what search reads (keywords, the search vector).
+LIST_DEFERRED = ("description", "satisfaction_comment", "keywords", "search_vector")
+
+
+def case_list_rows(qs: QuerySet[Case], *, related: tuple[str, ...] = ()) -> QuerySet[Case]:
+    """Return `qs` as a list reads it: joined only to `related` (what its columns print),
+    without the columns of LIST_DEFERRED (a case page reads them, a list never does)."""
+    return qs.select_related(None).select_related(*related).defer(*LIST_DEFERRED)
+
+
 def case_queue(*, user, status=None, overdue: bool = False, due_soon: bool = False,
                category=None, unit=None, kind: str | None = None, search: str = "",
                today: datetime.date | None = None) -> QuerySet[Case]:

@@ -43,7 +43,9 @@ def inbox(request):
         request.GET.get("page"),
     )
     unread = notification_unread_count(user=request.user)
-    return render(request, "notifications/inbox.html", {"page": page, "unread": unread})
+    # unread_count: the layout's badge shows the same number, counted once
+    return render(request, "notifications/inbox.html", {"page": page, "unread": unread,
+                                                        "unread_count": unread})
 
 
 @login_required

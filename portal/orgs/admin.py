@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from portal.core.paginator import CappedCountAdminMixin
+
 from . import permissions
 from .models import Enterprise, Industry, JoinRequest, Qualification, Unit
 
@@ -18,14 +20,14 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(CappedCountAdminMixin, admin.ModelAdmin):
     list_display = ["name", "credit_code", "kind", "industry", "size", "created_at"]
     list_filter = ["kind", "size", "industry", "qualifications"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["industry"]
     readonly_fields = ["credit_code", "created_at"]
     filter_horizontal = ["qualifications"]
-    show_full_result_count = False
+    ordering = ["name", "id"]  # the index enterprise_by_name, in its order
 
     def get_queryset(self, request):
         return permissions.enterprises_visible_to(request.user).select_related("industry")

@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's UserSessionsMiddleware, writing "last seen" every few minutes, not every request
+    "portal.accounts.middleware.UserSessionActivityMiddleware",
     "portal.accounts.middleware.StaffMFARequiredMiddleware",
 ]
 
@@ -117,6 +118,7 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "portal.accounts.backends.OneQueryPermissionsBackend",  # permissions only, in one query
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

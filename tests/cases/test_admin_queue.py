@@ -14,14 +14,17 @@ from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.roles import Role
 from portal.cases import services
+from portal.cases.admin.case import CaseAdmin
 from portal.cases.constants import AppealType, Status
 from portal.cases.models import Case
+from portal.core.paginator import CappedCountPaginator
 from tests.factories import UnitFactory, UserFactory, unit_official
 from tests.totp import activate_totp
 
 from .factories import (
     PNG_BYTES,
     CategoryFactory,
+    answered_case,
     assigned_case,
     local_dt,
     signed_case,
@@ -288,3 +291,72 @@ def test_a_new_official_of_another_unit_starts_with_an_empty_queue(client, dept,
     assert response.status_code == 200
     assert "0 cases" in response.content.decode() or "YS-" not in rows(response)
     assert Case.objects.count() == 1
+
+
+# --- the queue at district scale: open cases by default, a capped count, indexes -----------
+
+def closed_case(dept, unit, official):
+    case = answered_case(dept, unit, official)
+    return services.case_rate(case=case, actor=case.submitter, score=5)
+
+
+@pytest.mark.parametrize("who", ["official", "department"])
+def test_the_queue_shows_open_cases_unless_all_or_closed_ones_are_asked_for(
+        client, dept, unit, official, who):
+    working = signed_case(dept, unit, official)
+    closed = closed_case(dept, unit, official)
+    login(client, official if who == "official" else dept)
+
+    default = client.get(QUEUE)
+    assert working.reference in rows(default) and closed.reference not in rows(default)
+    sidebar = default.content.decode()
+    assert "All open cases" in sidebar and "All cases, closed ones too" in sidebar
+    everything = rows(client.get(QUEUE, {"status": "all"}))
+    assert working.reference in everything and closed.reference in everything
+    only_closed = rows(client.get(QUEUE, {"status": Status.CLOSED}))
+    assert closed.reference in only_closed and working.reference not in only_closed
+    # A search looks at every case unless a status is chosen: an old reference is found.
+    assert closed.reference in rows(client.get(QUEUE, {"q": closed.reference}))
+    assert rows(client.get(QUEUE, {"q": closed.reference, "status": "open"})) == ""
+
+
+def test_a_long_queue_is_counted_up_to_a_cap_and_every_page_still_opens(
+        client, dept, unit, official, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    monkeypatch.setattr(CaseAdmin, "list_per_page", 1)
+    cases = [signed_case(dept, unit, official) for _ in range(4)]
+    login(client, official)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(QUEUE).content.decode()
+    assert "2+ cases" in html  # counted 3 rows: "more than 2"
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "cases_case" in q["sql"]]
+    assert counts and all("LIMIT 3" in sql for sql in counts)  # never a count of every case
+    # Beyond the counted pages (3), the rows are still there, one a page, earliest due first.
+    order = Case.objects.order_by("due_date", "-submitted_at", "-id")
+    fourth = order.values_list("reference", flat=True)[3]
+    assert fourth in rows(client.get(QUEUE, {"p": 4}))
+    assert {c.reference for c in cases} == set(order.values_list("reference", flat=True))
+    past_the_end = client.get(QUEUE, {"p": 5})
+    assert past_the_end.status_code == 302 and "e=1" in past_the_end["Location"]
+
+
+@pytest.mark.parametrize("who", ["official", "department"])
+def test_the_default_queue_is_read_from_an_index_in_its_order(client, dept, unit, official, who):
+    """At district scale the department's queue sorted every case (> 15 s): its default list
+    must be served by the partial index case_open_by_due, whose predicate its filter matches."""
+    for _ in range(3):
+        signed_case(dept, unit, official)
+    login(client, official if who == "official" else dept).get(QUEUE)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(QUEUE)
+    listing = next(q["sql"] for q in queries
+                   if q["sql"].startswith('SELECT "cases_case"."id"') and "ORDER BY" in q["sql"])
+    with connection.cursor() as cursor:
+        # A few rows would be scanned anyway: rule out everything but an ordered index.
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort",
+                        "enable_incremental_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + listing)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_open_by_due" in plan, plan
+    assert "Sort" not in plan, plan

@@ -107,4 +107,4 @@ def test_pain_points_cost_the_same_queries_for_few_and_many_appeals(dept, appeal
     with time_machine.travel(local_dt(2026, 3, 20, 9, 0), tick=False):
         for i in range(10):
             submit_case(category=CategoryFactory(), title=f"问题{i}", description="水电气报装")
-    assert run() == before == 5  # the user, permissions (2), appeals, categories
+    assert run() == before == 4  # the user, permissions (one query), appeals, categories

@@ -84,6 +84,10 @@ class CasePagination(CursorPagination):
     max_page_size = 100
 
 
+# What CaseListOutputSerializer prints of other tables.
+LIST_RELATED = ("category", "responsible_unit", "subject_unit")
+
+
 class CaseListView(ListAPIView):
     """The cases you may see, newest first; submit an appeal."""
 
@@ -99,7 +103,7 @@ class CaseListView(ListAPIView):
                                   search=data["q"])
         if data.get("type"):
             qs = qs.filter(appeal_type=data["type"])
-        return qs
+        return selectors.case_list_rows(qs, related=LIST_RELATED)
 
     @extend_schema(tags=[TAG], summary="List the cases you may see",
                    parameters=[s.CaseListFilterSerializer])

@@ -8,10 +8,9 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,10 +83,21 @@ def clean_text(value, *, field: str, required: bool, message: str = "",
 # --- who is told ------------------------------------------------------------------------
 
 def users_with_perm(dotted: str):
+    """Return the active users holding the permission `dotted`, through a group or their own.
+
+    The holders' ids are read first (the members of the permission's groups and whoever holds
+    it directly: a few dozen), then the users by primary key. Joining every user to their groups
+    and permissions with an OR and a DISTINCT scanned all 400,000 users on each submission.
+    """
     app_label, codename = dotted.split(".", 1)
+    user_model = get_user_model()
     perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return (get_user_model().objects.filter(is_active=True)
-            .filter(Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)).distinct())
+    groups = Group.permissions.through.objects.filter(permission__in=perm).values("group_id")
+    holders = (user_model.groups.through.objects.filter(group_id__in=groups)
+               .values_list("user_id", flat=True)
+               .union(user_model.user_permissions.through.objects.filter(permission__in=perm)
+                      .values_list("user_id", flat=True)))
+    return user_model.objects.filter(is_active=True, pk__in=list(holders))
 
 
 def department_staff() -> list:
