@@ -114,9 +114,8 @@ def event_details(event: CaseEvent) -> list[str]:
     if event.action == Action.RETURN and extra.get("reason") in ReturnReason.values:
         details.append(gettext("Reason: %(reason)s") % {
             "reason": ReturnReason(extra["reason"]).label})
-    if extra.get("unit_name") and event.action in (Action.ASSIGN, Action.TRANSFER,
-                                                   Action.RETURN):
-        details.append(gettext("Unit: %(unit)s") % {"unit": extra["unit_name"]})
+    if event.unit_name and event.action in (Action.ASSIGN, Action.TRANSFER, Action.RETURN):
+        details.append(gettext("Unit: %(unit)s") % {"unit": event.unit_name})
     if extra.get("requested_until"):
         details.append(gettext("Asked until %(date)s") % {"date": extra["requested_until"]})
     if extra.get("old_due_date") and extra.get("due_date"):

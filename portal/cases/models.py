@@ -18,8 +18,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.models import ChoiceLabelsMixin
 from portal.orgs.models import pick_language
 
 from .constants import (
@@ -175,7 +177,7 @@ class CaseCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Case(models.Model):
+class Case(ChoiceLabelsMixin, models.Model):
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.APPEAL)
     reference = models.CharField(_("reference number"), max_length=20, unique=True,
@@ -259,6 +261,9 @@ class Case(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="case_status_recent"),
             models.Index(fields=["-submitted_at", "-id"], name="case_recent"),
             models.Index(fields=["category", "submitted_at"], name="case_category_period"),
+            # The admin queue's default (open cases, earliest due first): ~1.4 % of the rows.
+            models.Index(fields=["due_date", "-submitted_at", "-id"], name="case_open_by_due",
+                         condition=models.Q(status__in=sorted(OPEN_STATUSES))),
             models.Index(fields=["next_reminder_at"], name="case_next_reminder",
                          condition=models.Q(next_reminder_at__isnull=False)),
             models.Index(fields=["answered_at"], name="case_awaiting_rating",
@@ -311,7 +316,7 @@ class Case(models.Model):
                 and timezone.localdate() > self.due_date)
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChoiceLabelsMixin, models.Model):
     """One step on a case's timeline. Append-only: the database refuses updates and deletes."""
 
     id = models.BigAutoField(primary_key=True)
@@ -344,6 +349,14 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def unit_name(self) -> str:
+        """The unit the step named, as it was called then, in the reader's language."""
+        extra = self.extra or {}
+        if (get_language() or "").lower().startswith("en") and extra.get("unit_name_en"):
+            return extra["unit_name_en"]
+        return extra.get("unit_name", "")
 
 
 def _attachment_path(instance, filename):

@@ -106,7 +106,8 @@ def case_list(request):
         overdue = form.cleaned_data["overdue"]
         params = {k: v for k, v in (("status", status), ("overdue", "on" if overdue else None))
                   if v}
-    qs = selectors.case_queue(user=request.user, status=status, overdue=overdue)
+    qs = selectors.case_list_rows(  # the list prints no related row
+        selectors.case_queue(user=request.user, status=status, overdue=overdue))
     page = _keyset_page(qs, after=request.GET.get("after"), before=request.GET.get("before"),
                         size=PAGE_SIZE)
     links = {name: "?" + urlencode({**params, key: cursor})
@@ -207,8 +208,8 @@ def actor_label(event: CaseEvent, case: Case, *, internal: bool) -> str:
 def _detail_line(event: CaseEvent) -> str:
     """The facts of a step worth a line of their own: unit, score, due dates."""
     extra = event.extra or {}
-    if event.action in (Action.ASSIGN, Action.TRANSFER) and extra.get("unit_name"):
-        return _("To: %(unit)s") % {"unit": extra["unit_name"]}
+    if event.action in (Action.ASSIGN, Action.TRANSFER) and event.unit_name:
+        return _("To: %(unit)s") % {"unit": event.unit_name}
     if event.action == Action.SIGN_FOR and extra.get("due_date"):
         return _("Answer due by %(date)s") % {"date": extra["due_date"]}
     if event.action == Action.RATE and extra.get("score"):

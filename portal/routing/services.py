@@ -140,11 +140,11 @@ class _Pending:
             if confidence < max(MIN_MODEL_CONFIDENCE, CHANCE_MARGIN / possible):
                 return None  # the best unit that may take it; the rest are less likely still
             n = model.sample_count
+            # The confidence is shown beside it, from `confidence`.
             explanation = ngettext(
-                "Learned from %(count)s past assignment; %(percent)s %% confidence",
-                "Learned from %(count)s past assignments; %(percent)s %% confidence", n,
-            ) % {"count": number_format(n, force_grouping=True),
-                 "percent": round(confidence * 100)}
+                "Learned from %(count)s past assignment",
+                "Learned from %(count)s past assignments", n,
+            ) % {"count": number_format(n, force_grouping=True)}
             return Suggestion(unit=unit, confidence=confidence, source=Source.MODEL.value,
                               explanation=explanation, model_version=model.version)
         return None

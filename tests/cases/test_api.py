@@ -139,7 +139,7 @@ def test_the_enterprise_reads_the_public_timeline_the_unit_reads_everything(dept
     assert actions == ["submit", "accept", "assign", "sign_for"]
     assert "需协调消防大队" not in str(public) and "林经办" not in str(public)
     assert public["timeline"][-1]["by"] == unit.display_name
-    assert set(public["timeline"][-1]["details"]) <= {"due_date", "unit_name"}
+    assert set(public["timeline"][-1]["details"]) <= {"due_date", "unit_name", "unit_name_en"}
     assert public["supervision"] is None
 
     full = api(official).get(f"{BASE}{case.pk}/").json()

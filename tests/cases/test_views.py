@@ -295,6 +295,16 @@ def test_the_case_page_shows_the_public_timeline_only(client, dept, unit, submit
     assert "林经办" not in page
 
 
+def test_the_timeline_names_the_unit_in_the_readers_language(client, dept, unit, submitter):
+    case = signed_case(dept, unit, submitter=submitter)
+    login(client, submitter)
+    english = client.get(detail(case)).content.decode()
+    assert f"To: {unit.name_en}" in english and unit.name not in english
+    client.cookies["portal_language"] = "zh-hans"
+    chinese = client.get(detail(case)).content.decode()
+    assert unit.name in chinese and unit.name_en not in chinese
+
+
 def test_the_responsible_official_sees_internal_steps_marked_internal(client, dept, unit):
     official = unit_official(unit)
     case = signed_case(dept, unit, official)

@@ -1,6 +1,5 @@
 """The learned suggestion: what it learns from, how well, and what it never suggests."""
 
-import re
 
 import pytest
 from django.db import connection
@@ -53,13 +52,11 @@ def test_the_model_learns_which_unit_keeps_which_appeals(trained, units):
     assert right / len(held_out) >= 0.9
 
 
-def test_the_explanation_names_the_past_assignments_and_the_confidence(trained):
+def test_the_explanation_names_the_past_assignments(trained):
     suggestion = services.routing_suggest_text(title="增值税发票问题",
                                                description="电子税务局开不出增值税发票。")
-    assert re.fullmatch(r"Learned from 60 past assignments; (\d+) % confidence",
-                        suggestion.explanation)
-    percent = int(re.search(r"(\d+) %", suggestion.explanation).group(1))
-    assert percent == round(suggestion.confidence * 100)
+    assert suggestion.explanation == "Learned from 60 past assignments"
+    assert 0.5 <= suggestion.confidence <= 1.0
 
 
 def test_a_rule_still_wins_over_the_model(trained, units):

@@ -38,7 +38,7 @@ def case_sign_for(*, case: Case, actor) -> Case:
     unit = case.responsible_unit
     _steps.record_step(case, actor=actor, action=Action.SIGN_FOR, to_status=Status.SIGNED_FOR,
                        fields=fields, extra={"due_date": case.due_date, "working_days": days,
-                                             "unit": unit.pk, "unit_name": unit.name},
+                                             "unit": unit.pk, "unit_name": unit.name, "unit_name_en": unit.name_en},
                        notices=[N(_steps.submitter_side(case),
                                   format_lazy(gettext_lazy("{unit} is handling your appeal {ref}"),
                                               unit=unit, ref=case.reference),
