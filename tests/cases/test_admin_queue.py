@@ -10,6 +10,7 @@ import time_machine
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.roles import Role
@@ -69,8 +70,9 @@ def test_official_queue_lists_only_their_units_cases_in_words(client, dept, unit
     assert "On time" in table
     assert "Request for help" in table  # the type in words
     assert mine.enterprise.name in table
-    # Default order: the earliest due first (cases without a due date last).
-    assert table.index(mine.reference) < table.index(waiting.reference)
+    # Default order: cases waiting to be signed for (no answer deadline yet) first, so a new
+    # assignment never sinks below a long queue; then the earliest due.
+    assert table.index(waiting.reference) < table.index(mine.reference)
 
 
 def test_department_sees_every_case_and_the_responsible_unit(client, dept, unit, other_unit):
@@ -332,7 +334,7 @@ def test_a_long_queue_is_counted_up_to_a_cap_and_every_page_still_opens(
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "cases_case" in q["sql"]]
     assert counts and all("LIMIT 3" in sql for sql in counts)  # never a count of every case
     # Beyond the counted pages (3), the rows are still there, one a page, earliest due first.
-    order = Case.objects.order_by("due_date", "-submitted_at", "-id")
+    order = Case.objects.order_by(F("due_date").asc(nulls_first=True), "-submitted_at", "-id")
     fourth = order.values_list("reference", flat=True)[3]
     assert fourth in rows(client.get(QUEUE, {"p": 4}))
     assert {c.reference for c in cases} == set(order.values_list("reference", flat=True))

@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, Q, Value, When
+from django.db.models import CharField, F, Q, Value, When
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -100,7 +100,8 @@ class CaseAdmin(CappedCountAdminMixin, admin.ModelAdmin):
     search_fields = ["reference", "title"]
     search_help_text = _("A reference number (YS-2026-000123) or words of the title and "
                          "description.")
-    ordering = ["due_date", "-submitted_at", "-id"]
+    # Cases still to be signed for (no answer deadline yet) first, then the earliest due.
+    ordering = [F("due_date").asc(nulls_first=True), "-submitted_at", "-id"]
     list_per_page = 50  # counted up to 10,000 (CappedCountAdminMixin)
     actions = ["sign_for_selected", "export_csv"]
     change_form_template = "admin/cases/case/change_form.html"

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexConcurrently(
             model_name='case',
-            index=models.Index(condition=models.Q(('status__in', ['accepted', 'answered', 'assigned', 'extension_requested', 'in_progress', 'info_requested', 'reopened', 'returned', 'signed_for', 'submitted'])), fields=['due_date', '-submitted_at', '-id'], name='case_open_by_due'),
+            index=models.Index(models.OrderBy(models.F('due_date'), nulls_first=True), models.OrderBy(models.F('submitted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('status__in', ['accepted', 'answered', 'assigned', 'extension_requested', 'in_progress', 'info_requested', 'reopened', 'returned', 'signed_for', 'submitted'])), name='case_open_by_due'),
         ),
     ]
