@@ -24,28 +24,10 @@ from portal.orgs.models import Unit
 
 from . import permissions, selectors, services
 from .constants import TRANSITIONS, Action, ReturnReason, Status
+from .forms import MultipleFileField
 from .models import Case
 
 CHANGE_CASE = "cases.change_case"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the engine checks each by its content (attachments.py)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 def _textarea(rows: int = 4) -> forms.Textarea:
