@@ -30,3 +30,14 @@ def current_code(secret: str, *, margin: float = 3.0) -> str:
         time.sleep(left + 0.05)
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
+
+
+def login(client, user):
+    """Sign `user` in to a test client. Staff get a TOTP authenticator first: without one the
+    portal sends them to set it up (accounts.middleware) instead of the page asked for."""
+    from allauth.mfa.models import Authenticator
+
+    if user.is_staff and not Authenticator.objects.filter(user=user).exists():
+        activate_totp(user)
+    client.force_login(user)
+    return client

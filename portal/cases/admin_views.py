@@ -130,6 +130,12 @@ def event_details(event: CaseEvent) -> list[str]:
     return details
 
 
+def _department_page(request, title) -> dict:
+    """The context every department page under Cases starts from (department_page.html)."""
+    return {**admin.site.each_context(request),
+            "app_name": apps.get_app_config("cases").verbose_name, "title": title}
+
+
 # --- transitions ------------------------------------------------------------------------------
 
 def _case_or_404(request, model_admin, object_id) -> Case:
@@ -273,9 +279,7 @@ def dashboard_view(request):
     items = list(selectors.supervision_items_visible_to(user=user,
                                                         status=SupervisionStatus.OPEN)[:50])
     context = {
-        **admin.site.each_context(request),
-        "app_name": apps.get_app_config("cases").verbose_name,
-        "title": _("Department dashboard"),
+        **_department_page(request, _("Department dashboard")),
         "form": form,
         "start": start,
         "end": end,
@@ -377,9 +381,7 @@ def pain_points_view(request):
 
     points = selectors.pain_points(user=user, start=start, end=end, category=category)
     context = {
-        **admin.site.each_context(request),
-        "app_name": apps.get_app_config("cases").verbose_name,
-        "title": _("Pain points"),
+        **_department_page(request, _("Pain points")),
         "period": period,
         "start": start,
         "end": end,

@@ -96,3 +96,17 @@ def local_dt(*args) -> datetime.datetime:
     from zoneinfo import ZoneInfo
 
     return datetime.datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+# Appeals about two recurring problems, for the pain-point tests: invoices (3) and land (4).
+INVOICES = [
+    ("增值税专用发票领用额度太低，影响开票", "我司每月需要开具大量发票，额度不够用。"),
+    ("电子发票无法开具", "系统一直提示发票额度不足，请帮助解决。"),
+    ("发票领用流程繁琐", "领用发票需要跑多次税务大厅。"),
+]
+LAND = [
+    ("工业用地审批太慢", "新厂房用地审批已等半年。"),
+    ("用地指标不足", "园区用地指标紧张，项目无法落地。"),
+    ("用地规划调整", "希望调整地块用地性质。"),
+    ("临时用地手续", "临时用地手续不清楚。"),
+]

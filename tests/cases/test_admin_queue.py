@@ -7,7 +7,6 @@ import io
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
 from django.db.models import F
@@ -20,7 +19,8 @@ from portal.cases.constants import AppealType, Status
 from portal.cases.models import Case
 from portal.core.paginator import CappedCountPaginator
 from tests.factories import UnitFactory, UserFactory, unit_official
-from tests.totp import activate_totp
+from tests.sql import plan_without_scans_or_sorts
+from tests.totp import login
 
 from .factories import (
     PNG_BYTES,
@@ -36,13 +36,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/cases/case/"
 
-
-def login(client, user):
-    """Sign `user` in to the admin (staff pass the TOTP check first)."""
-    if user.is_staff and not Authenticator.objects.filter(user=user).exists():
-        activate_totp(user)
-    client.force_login(user)
-    return client
 
 
 def rows(response) -> str:
@@ -353,12 +346,6 @@ def test_the_default_queue_is_read_from_an_index_in_its_order(client, dept, unit
         client.get(QUEUE)
     listing = next(q["sql"] for q in queries
                    if q["sql"].startswith('SELECT "cases_case"."id"') and "ORDER BY" in q["sql"])
-    with connection.cursor() as cursor:
-        # A few rows would be scanned anyway: rule out everything but an ordered index.
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort",
-                        "enable_incremental_sort"):
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("EXPLAIN " + listing)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_without_scans_or_sorts(listing)
     assert "case_open_by_due" in plan, plan
     assert "Sort" not in plan, plan

@@ -2,23 +2,16 @@
 singleton) and the reply templates officials keep for their unit."""
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.forms.models import model_to_dict
 
 from portal.cases.models import Category, DeadlineRule, EngineSettings, ReplyTemplate
-from tests.totp import activate_totp
+from tests.totp import login
 
 from .factories import ReplyTemplateFactory
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/admin/cases/"
 
-
-def login(client, user):
-    if not Authenticator.objects.filter(user=user).exists():
-        activate_totp(user)
-    client.force_login(user)
-    return client
 
 
 def form_data(obj, **changes) -> dict:

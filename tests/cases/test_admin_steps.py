@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
@@ -16,7 +15,7 @@ from portal.cases import services
 from portal.cases.constants import Action, ReturnReason, Status, SupervisionSource
 from portal.cases.models import CaseEvent, SupervisionItem
 from tests.factories import UnitFactory
-from tests.totp import activate_totp
+from tests.totp import login
 
 from .factories import (
     EXE_BYTES,
@@ -32,12 +31,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/cases/case/"
 
-
-def login(client, user):
-    if not Authenticator.objects.filter(user=user).exists():
-        activate_totp(user)
-    client.force_login(user)
-    return client
 
 
 def step_url(case, slug):

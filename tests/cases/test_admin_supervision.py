@@ -5,14 +5,13 @@ import datetime
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from portal.cases import selectors, services
 from portal.cases.constants import SupervisionSource, SupervisionStatus
 from portal.cases.models import SupervisionItem
-from tests.totp import activate_totp
+from tests.totp import login
 
 from .factories import CategoryFactory, local_dt, signed_case, submit_case
 
@@ -20,12 +19,6 @@ pytestmark = pytest.mark.django_db
 ITEMS = "/admin/cases/supervisionitem/"
 FUTURE = datetime.date(2099, 6, 30)
 
-
-def login(client, user):
-    if not Authenticator.objects.filter(user=user).exists():
-        activate_totp(user)
-    client.force_login(user)
-    return client
 
 
 def result_table(response) -> str:

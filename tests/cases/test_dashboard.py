@@ -7,7 +7,6 @@ import re
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,7 +14,7 @@ from portal.accounts.roles import Role
 from portal.cases import services
 from portal.cases.constants import AppealType, ReturnReason
 from tests.factories import UnitFactory, UserFactory, unit_official
-from tests.totp import activate_totp
+from tests.totp import login
 
 from .factories import local_dt, signed_case
 
@@ -23,12 +22,6 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = "/admin/cases/dashboard/"
 FUTURE = datetime.date(2099, 6, 30)
 
-
-def login(client, user):
-    if not Authenticator.objects.filter(user=user).exists():
-        activate_totp(user)
-    client.force_login(user)
-    return client
 
 
 def unit_row(html: str, unit) -> list[str]:

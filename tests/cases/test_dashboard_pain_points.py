@@ -6,37 +6,19 @@ import re
 
 import pytest
 import time_machine
-from allauth.mfa.models import Authenticator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.cases.constants import SupervisionSource
 from portal.cases.models import SupervisionItem
-from tests.totp import activate_totp
+from tests.totp import login
 
-from .factories import CategoryFactory, local_dt, submit_case
+from .factories import INVOICES, LAND, CategoryFactory, local_dt, submit_case
 
 pytestmark = pytest.mark.django_db
 PAGE = "/admin/cases/pain-points/"
 APRIL = local_dt(2026, 4, 15, 10, 0)  # the default period is then the first quarter
-INVOICES = [
-    ("增值税专用发票领用额度太低，影响开票", "我司每月需要开具大量发票，额度不够用。"),
-    ("电子发票无法开具", "系统一直提示发票额度不足，请帮助解决。"),
-    ("发票领用流程繁琐", "领用发票需要跑多次税务大厅。"),
-]
-LAND = [
-    ("工业用地审批太慢", "新厂房用地审批已等半年。"),
-    ("用地指标不足", "园区用地指标紧张，项目无法落地。"),
-    ("用地规划调整", "希望调整地块用地性质。"),
-    ("临时用地手续", "临时用地手续不清楚。"),
-]
 
-
-def login(client, user):
-    if not Authenticator.objects.filter(user=user).exists():
-        activate_totp(user)
-    client.force_login(user)
-    return client
 
 
 def errors(response) -> str:

@@ -14,22 +14,11 @@ from portal.cases import selectors, services
 from portal.cases.constants import SupervisionSource
 from portal.cases.models import SupervisionItem
 
-from .factories import CategoryFactory, local_dt, submit_case
+from .factories import INVOICES, LAND, CategoryFactory, local_dt, submit_case
 
 pytestmark = pytest.mark.django_db
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
-INVOICES = [
-    ("增值税专用发票领用额度太低，影响开票", "我司每月需要开具大量发票，额度不够用。"),
-    ("电子发票无法开具", "系统一直提示发票额度不足，请帮助解决。"),
-    ("发票领用流程繁琐", "领用发票需要跑多次税务大厅。"),
-]
-LAND = [
-    ("工业用地审批太慢", "新厂房用地审批已等半年。"),
-    ("用地指标不足", "园区用地指标紧张，项目无法落地。"),
-    ("用地规划调整", "希望调整地块用地性质。"),
-    ("临时用地手续", "临时用地手续不清楚。"),
-]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from portal.cases import services
 from portal.cases.constants import AppealType, Status
 from portal.cases.models import Attachment, Case, EngineSettings
 from tests.factories import unit_official
-from tests.totp import activate_totp
+from tests.totp import login
 
 from .factories import (
     EXE_BYTES,
@@ -38,12 +38,6 @@ LIST = reverse("cases:list")
 def detail(case):
     return reverse("cases:detail", args=[case.pk])
 
-
-def login(client, user):
-    if user.is_staff and not user.authenticator_set.exists():
-        activate_totp(user)  # staff must use two-factor login (accounts.middleware)
-    client.force_login(user)
-    return client
 
 
 def texts(response):

@@ -15,11 +15,11 @@ from portal.cases import services
 from portal.cases.constants import Action, Status
 from portal.cases.models import Case, CaseEvent
 from tests.cases.factories import CategoryFactory, ReplyTemplateFactory
+from tests.e2e.signin import staff_sign_in
 from tests.factories import UnitFactory, department_staff, enterprise_user, unit_official
-from tests.totp import activate_totp, current_code
+from tests.totp import activate_totp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 TEMPLATE_BODY = "您好！经核实，办理施工许可所需材料清单如下："
 
 
@@ -50,19 +50,9 @@ def test_official_signs_for_and_answers_with_a_reply_template(page, live_server,
     template = ReplyTemplateFactory(unit=unit, title="施工许可材料清单", body=TEMPLATE_BODY)
 
     # 1. Password, then the TOTP code, through the real allauth pages.
-    page.goto(base + "/admin/cases/case/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    axe_check(page)
-    page.fill("#id_login", official.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    axe_check(page)
-    page.fill("#id_code", current_code(secret))
-    page.locator("main form button[type=submit]").first.click()
+    staff_sign_in(page, base, official, secret, axe_check)
 
     # 2. The unit's queue: its two cases, not the tax bureau's.
-    expect(page).to_have_url(re.compile(r"/admin/cases/case/"))
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(2)
     expect(page.locator("#result_list")).not_to_contain_text(theirs.reference)
@@ -168,13 +158,7 @@ def test_department_reads_the_dashboard_assigns_and_supervises_a_pain_point(
     RoutingRuleFactory(unit=unit, keywords=["社保"], name="社保事项")
 
     # Sign in: password, then TOTP.
-    page.goto(base + "/admin/")
-    page.fill("#id_login", dept.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.fill("#id_code", current_code(secret))
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    staff_sign_in(page, base, dept, secret, axe_check, path="/admin/")
 
     # 1. The dashboard, from the admin index.
     page.locator('a[href="/admin/cases/dashboard/"]').first.click()

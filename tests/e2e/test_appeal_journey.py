@@ -27,13 +27,13 @@ from portal.routing import learning
 from portal.routing import selectors as routing_selectors
 from portal.routing import services as routing_services
 from tests.cases.factories import PDF_BYTES, CategoryFactory
+from tests.e2e.signin import sign_in, staff_sign_in
 from tests.factories import UnitFactory, department_staff, enterprise_user, unit_official
 from tests.fixtures.browser import fits_the_phone
 from tests.routing.factories import distinct_appeals, kept_case
-from tests.totp import activate_totp, current_code
+from tests.totp import activate_totp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 TITLE = "新厂房竣工验收迟迟未排期"
 DESCRIPTION = ("我司新厂房施工许可已办结，上月提交竣工验收申请，至今未安排质量监督现场验收，"
                "工程款结算也因此搁置，请协调。")
@@ -59,20 +59,6 @@ def fresh_routing_caches():
 
 def read_english(page, base):
     page.context.add_cookies([{"name": "portal_language", "value": "en", "url": base}])
-
-
-def staff_sign_in(page, base, user, secret, axe_check):
-    """Open the case admin; sign in with password, then the TOTP code, on allauth's pages."""
-    page.goto(base + "/admin/cases/case/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    axe_check(page)
-    page.fill("#id_code", current_code(secret))
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/admin/cases/case/$"))
 
 
 def take_step(page, slug):
@@ -120,11 +106,7 @@ def test_an_appeal_from_filing_to_closing_through_every_page(
     pdf.write_bytes(PDF_BYTES)
 
     # --- 1. The enterprise, on a phone, files the appeal with a PDF ------------------------
-    boss_page.goto(base + "/accounts/login/")
-    boss_page.fill("#id_login", boss.email)
-    boss_page.fill("#id_password", PASSWORD)
-    boss_page.locator("main form button[type=submit]").first.click()
-    expect(boss_page).not_to_have_url(re.compile(r"/accounts/login/"))
+    sign_in(boss_page, base, boss.email)
     boss_page.goto(base + "/cases/new/")
     expect(boss_page.locator("h1")).to_have_text("New appeal")
     boss_page.check("input[name=appeal_type][value=help]")

@@ -13,20 +13,12 @@ from portal.cases import services
 from portal.cases.constants import Status
 from portal.cases.models import Case
 from tests.cases.factories import PDF_BYTES, CategoryFactory
+from tests.e2e.signin import sign_in
 from tests.factories import UnitFactory, department_staff, enterprise_user, unit_official
 from tests.fixtures.browser import fits_the_phone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 TITLE = "新厂房消防验收迟迟未排期"
-
-
-def sign_in(page, base, email):
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_enterprise_files_follows_and_rates_an_appeal_on_a_phone(
