@@ -37,6 +37,15 @@ def _english():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_fragments():
+    """Rendered fragments live in the process's memory across tests (their keys hold row ids,
+    which a flushed database hands out again only if sequences are reset): start empty."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

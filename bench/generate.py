@@ -8,10 +8,11 @@ Refuses to run against a database holding data other than a previous generation'
 the database only when that database carries the generator's marker table or is empty), and
 never against one whose name does not start with "ys_bench" unless --allow-any-db is given.
 
-Loading: COPY (psycopg2 `copy_expert`) from generators in the same process, with foreign-key
-triggers off for the session (`session_replication_role = replica`; the generator makes the
-keys itself) and the secondary indexes of the big tables dropped and rebuilt after the load.
-Steps are registered in `bench/steps/` (see bench/registry.py).
+Loading: COPY (psycopg2 `copy_expert`) from generators in the same process (the biggest table
+on a second connection, `registry.BackgroundCopy`), with foreign-key triggers off for the
+session (`session_replication_role = replica`; the generator makes the keys itself) and the
+secondary indexes of the big tables, and the ledger's unique constraints, dropped and recreated
+after the load. Steps are registered in `bench/steps/` (see bench/registry.py).
 """
 
 from __future__ import annotations
@@ -35,10 +36,13 @@ def _setup_django() -> None:
 
 MARKER_TABLE = "bench_marker"
 # Indexes dropped during the load and rebuilt after it (name → table). Unique constraints and
-# primary keys stay: they are what keeps the data valid.
+# primary keys stay, they are what keeps the data valid — except those on random values
+# (`_UNIQUE_REBUILT`): the ledger's hashes, inserted one by one into two B-trees, cost four
+# times the rest of its COPY; re-adding the constraint after the load checks it just the same.
 _BIG_TABLES: tuple[str, ...] = ("cases_case", "cases_caseevent", "ledger_ledgerentry",
                "notifications_notification", "accounts_user", "orgs_enterprise",
                "accounts_user_groups", "cases_casereminder")
+_UNIQUE_REBUILT: tuple[str, ...] = ("ledger_ledgerentry",)
 
 
 def marker(connection=None) -> dict | None:
@@ -105,8 +109,9 @@ def _is_empty() -> bool:
         return cursor.fetchone()[0]
 
 
-def _drop_indexes(cursor, tables) -> list[tuple[str, str]]:
-    """Drop the plain (non-constraint) indexes of `tables`; return (table, definition)s."""
+def _drop_indexes(cursor, tables, unique_tables=()) -> list[tuple[str, str]]:
+    """Drop the plain (non-constraint) indexes of `tables` and the unique constraints of
+    `unique_tables`; return (table, statement recreating it)s."""
     cursor.execute("""
         SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i
         WHERE i.schemaname = 'public' AND i.tablename = ANY(%s)
@@ -115,7 +120,15 @@ def _drop_indexes(cursor, tables) -> list[tuple[str, str]]:
     found = cursor.fetchall()
     for _table, name, _definition in found:
         cursor.execute(f'DROP INDEX "{name}"')
-    return [(table, definition) for table, _name, definition in found]
+    cursor.execute("""
+        SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)""", [list(unique_tables)])
+    constraints = cursor.fetchall()
+    for table, name, _definition in constraints:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    return [(table, definition) for table, _name, definition in found] + [
+        (table, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for table, name, definition in constraints]
 
 
 def _rebuild(definitions, tables_done: set[str] | None = None) -> float:
@@ -165,10 +178,10 @@ def generate(*, scale: float, seed: int = 20261126, force: bool = False,
     now = timezone.now().replace(microsecond=0)
     conn = _raw_connection()
     ctx = Context(scale=scale, seed=seed, now=now, rnd=random.Random(seed), connection=conn,
-                  log=log)
+                  log=log, connect=_raw_connection)
     discover()
     with conn.cursor() as cursor:
-        dropped = _drop_indexes(cursor, _BIG_TABLES)
+        dropped = _drop_indexes(cursor, _BIG_TABLES, _UNIQUE_REBUILT)
     timings = {}
     background = None
     for item in steps_in_order():

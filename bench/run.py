@@ -37,7 +37,8 @@ LUA = ROOT / "bench" / "wrk"
 PY = sys.executable
 
 
-def _environment(args) -> dict:
+def server_environment(port: int) -> dict:
+    """The environment of the benchmarked portal: production settings plus bench.settings."""
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ys_bench")
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -47,7 +48,7 @@ def _environment(args) -> dict:
         "DJANGO_SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_EMAIL_URL": "dummymail://",
-        "PORTAL_BASE_URL": f"http://127.0.0.1:{args.port}",
+        "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_HSTS_SECONDS": "0",
     })
@@ -459,7 +460,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     connections = args.connections or args.workers
 
-    env = _environment(args)
+    env = server_environment(args.port)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django

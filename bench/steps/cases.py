@@ -8,6 +8,10 @@ portal's own working-day calendar and deadline rules; keywords and search tokens
 engine's own (bench/text.py). Reminder marks reached more than `REMINDER_BACKLOG` before "now"
 are recorded as sent, as if the five-minute scan had run until then; the rest is the backlog the
 benchmark's scan catches up on.
+
+Cases are generated in submission order, so each event's ledger entry is recorded as the event is
+generated (the ledger spool "cases"), and the spool writes out every entry earlier than the next
+submission; the events themselves go to PostgreSQL on a second connection meanwhile.
 """
 
 from __future__ import annotations
@@ -15,12 +19,19 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import os
-import tempfile
 
 from django.utils import timezone
 
-from bench.registry import Context, copy_rows, ledger_source, pg_array, set_sequence, step
+from bench.registry import (
+    BackgroundCopy,
+    Context,
+    LedgerSpool,
+    copy_escape,
+    copy_rows,
+    pg_array,
+    set_sequence,
+    step,
+)
 from bench.text import NOTES, case_tokens, text_pool
 from portal.cases import deadlines
 from portal.cases.constants import PUBLIC_ACTIONS, Stage
@@ -57,8 +68,22 @@ def _marks(start: datetime.date, due: datetime.date, early: int, late: int):
     return deadlines.reminder_marks(start=start, due=due, early_percent=early, late_multiple=late)
 
 
+def _local(at: datetime.datetime) -> datetime.datetime:
+    # timezone.localtime() without the thread-local look-up of the active time zone (none is
+    # activated here), a few times per case.
+    return at.astimezone(timezone.get_default_timezone())
+
+
 def _local_date(at: datetime.datetime) -> datetime.date:
-    return timezone.localtime(at).date()
+    return _local(at).date()
+
+
+def _in_daytime(at: datetime.datetime) -> datetime.datetime:
+    """Move a night-time submission back into the day before: people write in the daytime."""
+    hour = _local(at).hour
+    if 8 <= hour < 22:
+        return at
+    return at - datetime.timedelta(hours=(hour - 8) % 24 // 2)
 
 
 class _Life:
@@ -104,15 +129,21 @@ def load_cases(ctx: Context) -> None:
     units = ctx.ids["units"]
     unit_weights = [max(1, 40 // (k + 1)) for k in range(len(units))]
     unit_choices = [u for u, w in zip(units, unit_weights, strict=True) for _ in range(w)]
-    unit_names = ctx.ids["unit_names"]
+    # What the engine's events record of a unit they name (portal.cases.services: assign,
+    # return, sign for), so that English timelines show English names.
+    unit_details = {unit: {"unit": unit, "unit_name": name, "unit_name_en": name_en}
+                    for unit, (name, name_en) in ctx.ids["unit_names"].items()}
     staff, officials, members = ctx.ids["staff"], ctx.ids["officials"], ctx.ids["members"]
     first_ent, last_ent = ctx.ids["enterprises"]
     n_cases = ctx.n(1_000_000, 200)
     n_heavy = max(40, int(n_cases * 0.004))
 
-    # Submission times: five years, growing towards now; sorted so ids and references follow time.
+    # Submission times: five years, growing towards now, in the daytime mostly; sorted, so that
+    # ids and references follow time and the ledger entries can be released case by case.
     span = YEARS * 365 * 86400
     offsets = sorted((1 - rnd.random() ** 0.75) * span for _ in range(n_cases))
+    submissions = sorted(_in_daytime(now - datetime.timedelta(seconds=offset))
+                         for offset in offsets)
     heavy_slots = set(rnd.sample(range(n_cases), n_heavy))
     long_slot = min((s for s in heavy_slots if offsets[s] > 150 * 86400),  # ~half a year ago
                     default=max(heavy_slots))
@@ -120,21 +151,18 @@ def load_cases(ctx: Context) -> None:
     counters: dict[int, int] = {}
     reminder_rows, supervision_rows = [], []
     event_id = 0
-    events_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below)
-        "w", encoding="utf-8", suffix=".copy", delete=False, dir=os.environ.get("BENCH_TMP"))
     esc_json = json.dumps
     recorded_before = now - REMINDER_BACKLOG
     stats = {"open": 0, "overdue": 0, "events": 0}
 
-    def lives():
+    def lives(events: BackgroundCopy, ledger: LedgerSpool):
         nonlocal event_id
-        for index, offset in enumerate(reversed(offsets)):
+        for index, submitted in enumerate(submissions):
             case_id = index + 1
-            submitted = now - datetime.timedelta(seconds=offset)
-            local = timezone.localtime(submitted)
-            if not 8 <= local.hour < 22:  # people write in the daytime, mostly
-                submitted -= datetime.timedelta(hours=(local.hour - 8) % 24 // 2)
-            year = timezone.localtime(submitted).year
+            # Every later event comes at or after this submission: the entries up to it are
+            # in their final order.
+            ledger.release(submitted)
+            year = _local(submitted).year
             counters[year] = counters.get(year, 0) + 1
             reference = f"YS-{year}-{counters[year]:06d}"
             slot = n_cases - 1 - index
@@ -161,26 +189,33 @@ def load_cases(ctx: Context) -> None:
                 "adays": acceptance_days[(code, appeal_type)],
             }
             life = _simulate(case, rnd=rnd, now=now, unit=unit, units=units,
-                             unit_names=unit_names, staff=staff, officials=officials,
+                             unit_details=unit_details, staff=staff, officials=officials,
                              long=(slot == long_slot))
             if slot == long_slot:
                 ctx.bench["long_case_id"] = case_id
             row = _case_row(case, life, now=now, early=early, late=late,
                             recorded_before=recorded_before, reminder_rows=reminder_rows,
                             supervision_rows=supervision_rows, staff=staff, stats=stats)
+            lines = []
             for action, note, visible, from_s, to_s, at, extra, actor in life.events:
                 event_id += 1
-                events_file.write("\t".join((
-                    str(event_id), action, _esc(note), "t" if visible else "f", from_s, to_s,
-                    at.isoformat(), _esc(esc_json(extra, ensure_ascii=False)),
+                lines.append("\t".join((
+                    str(event_id), action, copy_escape(note), "t" if visible else "f", from_s,
+                    to_s, at.isoformat(), copy_escape(esc_json(extra, ensure_ascii=False)),
                     "\\N" if actor is None else str(actor), str(case_id))) + "\n")
+                # The entry record_step appends (portal.cases.services._steps).
+                ledger.add(at, actor, f"cases.{action}", "cases.case", str(case_id), {
+                    "reference": reference, "event": event_id, "from": from_s, "to": to_s,
+                    **extra})
+            events.write("".join(lines))
             stats["events"] += len(life.events)
             yield row
 
     create_stage_table(ctx)
-    copy_rows(ctx, "bench_case_stage", [*CASE_COLUMNS, "tokens"], lives())
-    events_file.close()
-    ctx.log(f"  cases staged: {n_cases:,}, events written: {stats['events']:,}, "
+    with BackgroundCopy(ctx, "cases_caseevent", EVENT_COLUMNS) as events:
+        copy_rows(ctx, "bench_case_stage", [*CASE_COLUMNS, "tokens"],
+                  lives(events, ctx.ledger_spool("cases")))
+    ctx.log(f"  cases staged: {n_cases:,}, events loaded: {stats['events']:,}, "
             f"open {stats['open']:,}, overdue {stats['overdue']:,}")
     columns = ", ".join(CASE_COLUMNS)
     with ctx.connection.cursor() as cursor:
@@ -188,12 +223,7 @@ def load_cases(ctx: Context) -> None:
                        f"SELECT {columns}, to_tsvector('simple'::regconfig, tokens) "
                        f"FROM bench_case_stage")
         cursor.execute("DROP TABLE bench_case_stage")
-        with open(events_file.name, "rb") as handle:
-            cursor.copy_expert(f"COPY cases_caseevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN",
-                               handle)
-    os.unlink(events_file.name)
-    ctx.counts["cases_case"] = n_cases
-    ctx.counts["cases_caseevent"] = event_id
+    ctx.counts["cases_case"] = ctx.counts.pop("bench_case_stage")
     copy_rows(ctx, "cases_casereminder", ["id", "cycle", "stage", "mark", "due_on", "skipped",
                                           "created_at", "case_id"],
               ((i, *row) for i, row in enumerate(reminder_rows, start=1)))
@@ -220,13 +250,6 @@ def create_stage_table(ctx: Context) -> None:
         cursor.execute("ALTER TABLE bench_case_stage ADD COLUMN tokens text")
 
 
-def _esc(text: str) -> str:
-    if any(c in text for c in "\\\t\n\r"):
-        return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-                .replace("\r", "\\r"))
-    return text
-
-
 def _handling_days(category, appeal_type) -> int:
     return deadlines.deadline_working_days(kind="appeal", stage=Stage.HANDLING,
                                            appeal_type=appeal_type, category=category)
@@ -237,7 +260,7 @@ def _acceptance_days(category, appeal_type) -> int:
                                            appeal_type=appeal_type, category=category)
 
 
-def _simulate(case, *, rnd, now, unit, units, unit_names, staff, officials, long) -> _Life:
+def _simulate(case, *, rnd, now, unit, units, unit_details, staff, officials, long) -> _Life:
     life = _Life(case, now)
     t = case["submitted_at"]
     submitter = case["submitter"]
@@ -258,8 +281,7 @@ def _simulate(case, *, rnd, now, unit, units, unit_names, staff, officials, long
     def assign(at, to_unit):
         case["unit"] = to_unit
         case["assigned_at"] = at
-        return life.add(at, "assign", desk, "assigned",
-                        extra={"unit": to_unit, "unit_name": unit_names[to_unit]})
+        return life.add(at, "assign", desk, "assigned", extra=unit_details[to_unit])
 
     if not assign(t, unit):
         return life
@@ -267,8 +289,8 @@ def _simulate(case, *, rnd, now, unit, units, unit_names, staff, officials, long
         t += datetime.timedelta(hours=rnd.randint(2, 30))
         officer = rnd.choice(officials[unit])
         if not life.add(t, "return", officer, "returned", note="该事项不属于我单位职能。",
-                        extra={"reason": "not_competent", "unit": unit,
-                               "unit_name": unit_names[unit]}, visible=False):
+                        extra={"reason": "not_competent", **unit_details[unit],
+                               "return_count": 1}, visible=False):
             return life
         case["return_count"] = 1
         case["cycle"] += 1
@@ -291,7 +313,7 @@ def _simulate(case, *, rnd, now, unit, units, unit_names, staff, officials, long
         case["clock"] = (day, due, "handling")
         return life.add(at, "sign_for", officer, "signed_for",
                         extra={"due_date": due.isoformat(), "working_days": case["hdays"],
-                               "unit": unit, "unit_name": unit_names[unit]})
+                               **unit_details[unit]})
 
     if not sign_for(t):
         return life
@@ -352,7 +374,7 @@ def _simulate(case, *, rnd, now, unit, units, unit_names, staff, officials, long
         case["answered_at"] = t
         case["clock"] = None
         if rnd.random() < 0.25:  # not rated in time: closed automatically
-            t = timezone.localtime(t).replace(hour=2, minute=0) + datetime.timedelta(days=8)
+            t = _local(t).replace(hour=2, minute=0) + datetime.timedelta(days=8)
             if life.add(t, "auto_close", None, "closed", extra={"rating_days": 5}):
                 case["closed_at"] = t
             return life
@@ -465,16 +487,3 @@ def _case_row(case, life, *, now, early, late, recorded_before, reminder_rows, s
         pg_array(text.keywords), last_at, case["enterprise"], case["unit"], case["subject"],
         case["submitter"], case["category"], case_tokens(case["reference"], text),
     )
-
-
-# Every case event appended one ledger entry (portal.cases.services._steps.record_step).
-@ledger_source("cases", """
-    SELECT e.created_at, e.id, e.actor_id, e.action, e.from_status, e.to_status, e.extra,
-           e.case_id, c.reference
-    FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id
-    ORDER BY e.created_at, e.id""")
-def case_event_entry(row):
-    created_at, event_id, actor_id, action, from_status, to_status, extra, case_id, ref = row
-    payload = {"reference": ref, "event": event_id, "from": from_status, "to": to_status,
-               **(extra or {})}
-    return created_at, actor_id, f"cases.{action}", "cases.case", str(case_id), payload

@@ -1,7 +1,8 @@
-"""The ledger: one hash-chained entry per recorded decision of every registered source.
+"""The ledger: one hash-chained entry per recorded decision of every source.
 
-Runs after every other step. The sources (`bench.registry.ledger_source`) are read in time
-order and merged, and each entry is hashed with the ledger's own functions
+Runs after every other step. The spools the steps recorded their entries in
+(`Context.ledger_spool`) and the SQL sources (`bench.registry.ledger_source`), each in time
+order, are merged by time, and each entry is hashed with the ledger's own functions
 (`ledger_payload_digest`, `ledger_entry_hash`), so `manage.py verify_ledger` passes on the
 generated chain. If the database already holds entries (from migrations), the chain continues
 from their head.
@@ -15,10 +16,16 @@ import itertools
 import psycopg2
 from django.db import connection
 
-from bench.registry import Context, copy_escape, copy_lines, ledger_sources, set_sequence, step
+from bench.registry import (
+    NULL,
+    Context,
+    copy_escape,
+    copy_lines,
+    ledger_sources,
+    set_sequence,
+    step,
+)
 from portal.ledger.services import GENESIS, ledger_entry_hash, ledger_payload_digest
-
-NULL = "\\N"
 
 
 class _Entry:
@@ -28,7 +35,8 @@ class _Entry:
                  "payload_digest", "prev_hash")
 
 
-def _rows(dsn: str, source, batch: int = 20_000):
+def _rows(dsn: dict, source, batch: int = 20_000):
+    """Yield the entries of an SQL source in the form `LedgerSpool.entries` yields them."""
     conn = psycopg2.connect(**dsn)
     try:
         with conn.cursor() as setup:
@@ -37,7 +45,13 @@ def _rows(dsn: str, source, batch: int = 20_000):
             cursor.itersize = batch
             cursor.execute(source.sql)
             for row in cursor:
-                yield source.to_entry(row)
+                created_at, actor_id, action, object_type, object_id, payload = (
+                    source.to_entry(row))
+                digest = ledger_payload_digest(payload)
+                yield (created_at, actor_id, action, object_type, object_id, digest,
+                       f"{created_at.isoformat()}\t{NULL if actor_id is None else actor_id}\t"
+                       f"{copy_escape(action)}\t{copy_escape(object_type)}\t"
+                       f"{copy_escape(object_id)}\t{digest}")
     finally:
         conn.close()
 
@@ -54,35 +68,25 @@ def load_ledger(ctx: Context) -> None:
         cursor.execute("SELECT id, entry_hash FROM ledger_ledgerentry ORDER BY id DESC LIMIT 1")
         head = cursor.fetchone()
     next_id, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
-    dsn = _dsn()
-    streams = [_rows(dsn, source) for source in ledger_sources()]
+    # Spools first, then SQL sources: entries at the same time keep that order.
+    streams = [spool.entries() for spool in ctx.spools.values()]
+    streams += [_rows(_dsn(), source) for source in ledger_sources()]
     merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=lambda e: e[0])
     entry = _Entry()
 
-    def entries():
+    # COPY lines built directly from the streams' COPY text: millions of rows.
+    def lines():
         nonlocal prev_hash
-        for entry_id, (created_at, actor_id, action, object_type, object_id, payload) in zip(
-                itertools.count(next_id), merged):
+        for entry_id, (created_at, actor_id, action, object_type, object_id, digest,
+                       text) in zip(itertools.count(next_id), merged):
             entry.pk, entry.created_at, entry.actor_id = entry_id, created_at, actor_id
             entry.action, entry.object_type, entry.object_id = action, object_type, object_id
-            entry.payload_digest = ledger_payload_digest(payload)
-            entry.prev_hash = prev_hash
+            entry.payload_digest, entry.prev_hash = digest, prev_hash
             prev_hash = ledger_entry_hash(entry)
-            yield (entry_id, created_at, actor_id, action, object_type, object_id,
-                   entry.payload_digest, entry.prev_hash, prev_hash)
-
-    # Lines built directly (not copy_rows): millions of rows, and only the three text fields
-    # that come from a source can hold characters COPY must escape.
-    def lines():
-        for (entry_id, created_at, actor_id, action, object_type, object_id, digest, prev,
-             this) in entries():
-            yield (f"{entry_id}\t{created_at.isoformat()}\t"
-                   f"{NULL if actor_id is None else actor_id}\t{copy_escape(action)}\t"
-                   f"{copy_escape(object_type)}\t{copy_escape(object_id)}\t{digest}\t{prev}\t"
-                   f"{this}\n")
+            yield f"{entry_id}\t{text}\t{entry.prev_hash}\t{prev_hash}\n"
 
     count = copy_lines(ctx, "ledger_ledgerentry", [
         "id", "created_at", "actor_id", "action", "object_type", "object_id", "payload_digest",
-        "prev_hash", "entry_hash"], lines())
+        "prev_hash", "entry_hash"], lines()) if streams else 0
     ctx.log(f"  ledger entries chained: {count:,}")
     set_sequence(ctx, "ledger_ledgerentry")

@@ -95,7 +95,8 @@ def load_orgs(ctx: Context) -> None:
     set_sequence(ctx, "orgs_unit")
     ctx.ids["department"] = 1
     ctx.ids["units"] = list(range(2, len(units) + 1))
-    ctx.ids["unit_names"] = {i: name for i, (_c, name, _e, _k) in enumerate(units, start=1)}
+    ctx.ids["unit_names"] = {i: (name, name_en)
+                             for i, (_c, name, name_en, _k) in enumerate(units, start=1)}
 
     n_enterprises = ctx.n(300_000, 50)
     with ctx.connection.cursor() as cursor:

@@ -74,11 +74,13 @@ def _canonical_default(value):
     )
 
 
+# One encoder for every digest (json.dumps with these options builds a new one per call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                              allow_nan=False, default=_canonical_default)
+
+
 def _canonical_json(value) -> bytes:
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-        default=_canonical_default,
-    ).encode("utf-8")
+    return _CANONICAL.encode(value).encode("utf-8")
 
 
 def ledger_payload_digest(payload: dict | None) -> str:

@@ -5,30 +5,64 @@ generated data is what the portal itself would have written: a valid ledger chai
 keywords and search vectors, consistent timelines, and the shape the benchmark relies on.
 """
 
+import datetime
+import random
+
 import pytest
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
+from django.utils import timezone
 
 from bench import generate as bench_generate
-from bench.registry import _STEPS, Step, step, steps_in_order
-from portal.cases.constants import OPEN_STATUSES, Status
-from portal.cases.models import Case, CaseEvent
+from bench.registry import (
+    _SOURCES,
+    _STEPS,
+    BackgroundCopy,
+    Context,
+    LedgerSpool,
+    Step,
+    ledger_source,
+    step,
+    steps_in_order,
+)
+from portal.cases.constants import OPEN_STATUSES, Action, Status
+from portal.cases.models import Case, CaseEvent, SupervisionItem
 from portal.cases.text import keywords_of, search_tokens
 from portal.ledger.models import LedgerEntry
-from portal.ledger.services import ledger_verify
+from portal.ledger.services import ledger_payload_digest, ledger_verify
 from portal.orgs.models import Enterprise, Unit
 from portal.orgs.validators import validate_credit_code
 
 SCALE = 0.001  # 300 enterprises, 1,000 cases
 
 
+@pytest.fixture
+def later_apps_ledger_source():
+    """A later app's `@ledger_source` (here: one entry per supervision item, read back by SQL),
+    to be merged by time with the entries the cases step recorded as it generated them."""
+    saved = dict(_SOURCES)
+
+    @ledger_source("test-supervision", "SELECT created_at, id, case_id FROM "
+                                       "cases_supervisionitem ORDER BY created_at, id")
+    def supervision_entry(row):
+        created_at, item_id, case_id = row
+        return (created_at, None, "test.supervision_opened", "cases.supervisionitem",
+                str(item_id), {"case": case_id})
+
+    yield "test.supervision_opened"
+    _SOURCES.clear()
+    _SOURCES.update(saved)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_generator_at_a_tiny_scale(settings):
+def test_generator_at_a_tiny_scale(settings, later_apps_ledger_source):
     """One generation (a few seconds), every check on it: the data is what the portal writes."""
     generated = bench_generate.generate(scale=SCALE, seed=7, log=lambda *a: None)
     check_the_district_in_small(generated)
-    check_ledger_chain_is_valid_and_records_every_step()
+    check_ledger_chain_is_valid_and_records_every_step(later_apps_ledger_source)
+    check_ledger_digests_are_those_of_the_case_events()
+    check_events_name_units_in_english_too()
     check_keywords_and_search_vector_are_the_engines()
     check_timelines_are_consistent()
     check_a_new_submission_gets_the_next_reference()
@@ -52,10 +86,39 @@ def check_the_district_in_small(generated):
         validate_credit_code(code)  # raises on an invalid 统一社会信用代码
 
 
-def check_ledger_chain_is_valid_and_records_every_step():
+def check_ledger_chain_is_valid_and_records_every_step(later_action):
     result = ledger_verify()
     assert result.ok, result.summary()
-    assert result.checked == LedgerEntry.objects.count() == CaseEvent.objects.count()
+    later = LedgerEntry.objects.filter(action=later_action)
+    assert later.count() == SupervisionItem.objects.count() > 0
+    assert result.checked == LedgerEntry.objects.count() == CaseEvent.objects.count() + len(later)
+    # One chain in time order across the sources: the later app's entries are interleaved.
+    times = list(LedgerEntry.objects.order_by("id").values_list("created_at", flat=True))
+    assert times == sorted(times)
+    assert LedgerEntry.objects.filter(id__gt=later.order_by("id").first().id,
+                                      action__startswith="cases.").exists()
+
+
+def check_ledger_digests_are_those_of_the_case_events():
+    """An auditor rebuilds record_step's payload from each event and finds the entry's digest."""
+    for case in Case.objects.order_by("?")[:20]:
+        events = case.events.order_by("created_at", "id")
+        entries = LedgerEntry.objects.filter(object_type="cases.case", object_id=str(case.pk))
+        assert [e.payload_digest for e in entries.order_by("id")] == [ledger_payload_digest({
+            "reference": case.reference, "event": e.pk, "from": e.from_status,
+            "to": e.to_status, **e.extra}) for e in events]
+        assert [e.action for e in entries.order_by("id")] == [f"cases.{e.action}"
+                                                              for e in events]
+
+
+def check_events_name_units_in_english_too():
+    """English timelines show the unit's English name, as for events the engine records."""
+    names = dict(Unit.objects.values_list("pk", "name_en"))
+    events = CaseEvent.objects.filter(action__in=[Action.ASSIGN, Action.SIGN_FOR, Action.RETURN])
+    assert events.count() > 1000
+    for event in events.order_by("?")[:50]:
+        assert event.extra["unit_name_en"] == names[event.extra["unit"]] != ""
+        assert event.unit_name == names[event.extra["unit"]]  # the tests read English
 
 
 def check_keywords_and_search_vector_are_the_engines():
@@ -120,3 +183,33 @@ def test_steps_run_after_what_they_need_and_the_ledger_last():
         _STEPS.clear()
         _STEPS.update(saved)
     assert isinstance(saved["ledger"], Step)
+
+
+def test_a_spool_releases_entries_in_time_order_and_refuses_one_too_early():
+    spool = LedgerSpool("test")
+    start = timezone.now()
+    at = [start + datetime.timedelta(minutes=m) for m in range(6)]
+    spool.add(at[0], 1, "cases.submit", "cases.case", "1", {"event": 1})
+    spool.add(at[4], 1, "cases.answer", "cases.case", "1", {"event": 2})
+    spool.release(at[1])
+    spool.add(at[1], None, "cases.submit", "cases.case", "2", {"event": 3})
+    spool.add(at[4], 2, "cases.answer", "cases.case", "2", {"event": 4})  # a tie: added later
+    with pytest.raises(ValueError, match="came after"):
+        spool.add(at[0], 2, "cases.note", "cases.case", "2", {})
+    with pytest.raises(ValueError, match="tab, newline or backslash"):
+        spool.add(at[5], 2, "cases\tnote", "cases.case", "2", {})
+    entries = list(spool.entries())
+    assert [(e[0], e[1], e[4]) for e in entries] == [
+        (at[0], 1, "1"), (at[1], None, "2"), (at[4], 1, "1"), (at[4], 2, "2")]
+    assert entries[2][5] == ledger_payload_digest({"event": 2})
+    assert entries[1][6].split("\t")[1] == r"\N"  # COPY's NULL
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_background_copy_is_reported_not_waited_for():
+    ctx = Context(scale=SCALE, seed=1, now=timezone.now(), rnd=random.Random(1),
+                  connection=None, connect=bench_generate._raw_connection)
+    with pytest.raises(RuntimeError, match="COPY into cases_caseevent failed"):
+        with BackgroundCopy(ctx, "cases_caseevent", ["id"]) as events:
+            for _ in range(50_000):
+                events.write("not a number\n")

@@ -111,7 +111,7 @@ class EventOutputSerializer(serializers.Serializer):
     internal = serializers.SerializerMethodField(help_text=_("Not shown to the enterprise."))
     details = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    attachments = AttachmentOutputSerializer(many=True, source="attachments.all")
+    attachments = AttachmentOutputSerializer(many=True, source="files")
 
     def get_by(self, obj) -> str:
         return str(actor_label(obj, self.context["case"], internal=self.context["internal"]))

@@ -1,0 +1,105 @@
+"""Time one page in-process, through the same WSGI application gunicorn serves, and profile it.
+
+    python -m bench.profile my_cases                 # mean and best ms per request
+    python -m bench.profile my_cases --profile 30    # and cProfile's top 30 (own time)
+    python -m bench.profile baseline --rows 20       # the bare-Django baseline
+
+Page keys are those of `bench.run.pages()` plus `baseline`. It runs against the bench database
+(BENCH_DATABASE_URL, as `make bench`) with the bench settings, signed in as `make bench` signs in,
+so what it shows is the per-request Python a page costs without HTTP and the load generator:
+the number to shrink when a page's ratio to the baseline falls short (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+
+
+def _setup() -> None:
+    from bench.run import server_environment
+
+    os.environ.setdefault("DATABASE_URL", os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ys_bench"))
+    os.environ.update(server_environment(port=8000))
+    import django
+
+    django.setup()
+
+
+def _environ(path: str, cookie: str) -> dict:
+    path, _, query = path.partition("?")
+    return {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1", "HTTP_COOKIE": cookie, "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_USER_AGENT": "bench.profile", "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "wsgi.multithread": False,
+        "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("page", help="a key of bench.run.pages(), or 'baseline'")
+    parser.add_argument("--rows", type=int, default=20, help="rows of the baseline")
+    parser.add_argument("-n", type=int, default=300, help="requests per batch (5 batches)")
+    parser.add_argument("--profile", type=int, default=0, metavar="TOP",
+                        help="print cProfile's TOP functions by own time")
+    parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumulative")
+    args = parser.parse_args(argv)
+    _setup()
+
+    from bench import generate, run
+    from portal.wsgi import application
+
+    run.OUT.mkdir(exist_ok=True)
+    run.collectstatic(dict(os.environ))  # the pages' templates name the manifest's files
+    info = run.bench_facts(generate.marker() or {})
+    if args.page == "baseline":
+        path, who = f"/bench/baseline/{args.rows}/", "anonymous"
+    else:
+        page = {p.key: p for p in run.pages(info)}.get(args.page)
+        if page is None or page.script != "page.lua":
+            parser.error("unknown page, or one driven by a script (submission)")
+        path, who = page.path, page.who
+    cookie = run.make_sessions(info)[who][0]
+
+    def request() -> None:
+        status = []
+        body = application(_environ(path, cookie), lambda s, h, *a: status.append(s))
+        b"".join(body)
+        if not status[0].startswith("200"):
+            raise SystemExit(f"{path}: {status[0]}")
+
+    for _ in range(20):  # warm up: URLs, templates, translations, connections
+        request()
+    batches, cpu = [], []
+    for _ in range(5):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for _ in range(args.n):
+            request()
+        batches.append((time.perf_counter() - started) / args.n * 1000)
+        cpu.append((time.process_time() - cpu_started) / args.n * 1000)
+    # The process's CPU time is the steadier figure on a shared machine: it leaves out the
+    # waits for PostgreSQL (and for other processes' turns on the cores).
+    print(f"{args.page} {path}: best {min(batches):.2f} ms, mean "
+          f"{sum(batches) / len(batches):.2f} ms per request; Python CPU best "
+          f"{min(cpu):.2f} ms ({args.n} x 5)")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.n):
+            request()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
