@@ -7,8 +7,10 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.test import APIClient
 
+from portal.cases import services
 from portal.cases.constants import AppealType, ReturnReason, Status
 from portal.cases.models import Attachment, Case, CaseEvent
 from tests.factories import UnitFactory, unit_official
@@ -419,3 +421,28 @@ def test_the_openapi_schema_lists_every_cases_endpoint(submitter):
         assert {"400", "403", "404"} <= set(operation["responses"])
     submit = paths["/api/v1/cases/"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in submit
+
+
+def test_the_written_out_list_serializer_prints_what_drf_prints_field_by_field(
+        dept, unit, submitter):
+    from rest_framework import serializers
+
+    from portal.cases.api.serializers import CaseListOutputSerializer
+
+    other = UnitFactory()
+    new = submit_case(submitter)  # no unit, no due date yet
+    signed = signed_case(dept, unit, submitter=submitter, subject_unit=other)
+    closed = services.case_rate(case=answered_case(dept, unit, submitter=submitter),
+                                actor=submitter, score=5)
+    cases = Case.objects.filter(pk__in=[new.pk, signed.pk, closed.pk]).select_related(
+        "category", "responsible_unit", "subject_unit")
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            for case in cases:
+                fast = CaseListOutputSerializer(case).data
+                walked = serializers.Serializer.to_representation(CaseListOutputSerializer(),
+                                                                  case)
+                assert list(fast) == list(walked) and fast == walked
+    printed = CaseListOutputSerializer(cases.get(pk=closed.pk)).data
+    assert printed["closed_at"] and printed["satisfaction"] == 5 and printed["status"] == "closed"
+    assert CaseListOutputSerializer(cases.get(pk=new.pk)).data["responsible_unit"] is None
