@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -15,6 +16,11 @@ def _warm_up() -> None:
 
     get_resolver().url_patterns  # noqa: B018 (imports every view)
     jieba.initialize()
+    # What is loaded now lives as long as the worker: keep it out of the garbage collector's
+    # full passes, which otherwise walk jieba's dictionary (millions of objects) every few
+    # hundred requests and showed as p99 latencies of 90-150 ms (docs/performance.md).
+    gc.collect()
+    gc.freeze()
 
 
 _warm_up()
