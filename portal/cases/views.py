@@ -6,21 +6,18 @@ Views translate the request and call one service or selector; who may see and do
 decided by permissions.py and the services, never here.
 """
 
-import datetime
-import re
 import secrets
-from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.core.keyset import keyset_page
 
 from . import permissions, selectors, services
 from .constants import Action, Status
@@ -48,54 +45,6 @@ def _visible_case(request, pk: int) -> Case:
 
 # --- My cases --------------------------------------------------------------------------------
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-_CURSOR = re.compile(r"^(\d{1,18})-(\d{1,18})$")
-
-
-def _cursor_of(case: Case) -> str:
-    micros = (case.submitted_at - _EPOCH) // datetime.timedelta(microseconds=1)
-    return f"{micros}-{case.pk}"
-
-
-def _parse_cursor(value: str | None):
-    match = _CURSOR.match(value or "")
-    if not match:
-        return None
-    return _EPOCH + datetime.timedelta(microseconds=int(match[1])), int(match[2])
-
-
-@dataclass
-class KeysetPage:
-    rows: list
-    newer: str | None  # cursor of the page before (newer cases), if any
-    older: str | None  # cursor of the page after (older cases), if any
-
-
-def _keyset_page(qs, *, after: str | None, before: str | None, size: int) -> KeysetPage:
-    """Return one page of `qs` (newest first) without counting the rows.
-
-    `after` (older than that case) or `before` (newer than that case) is the cursor of the
-    row at the edge of the page the user came from; an unreadable cursor gives the first page.
-    """
-    older_than, newer_than = _parse_cursor(after), _parse_cursor(before)
-    if newer_than:
-        at, pk = newer_than
-        rows = list(qs.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=pk))
-                    .order_by("submitted_at", "id")[:size + 1])
-        more = len(rows) > size
-        rows = rows[:size][::-1]
-        return KeysetPage(rows, newer=_cursor_of(rows[0]) if more and rows else None,
-                          older=_cursor_of(rows[-1]) if rows else None)
-    if older_than:
-        at, pk = older_than
-        qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=pk))
-    rows = list(qs.order_by("-submitted_at", "-id")[:size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    return KeysetPage(rows, newer=_cursor_of(rows[0]) if older_than and rows else None,
-                      older=_cursor_of(rows[-1]) if more else None)
-
-
 @login_required
 @require_GET
 def case_list(request):
@@ -109,14 +58,10 @@ def case_list(request):
                   if v}
     qs = selectors.case_list_rows(  # the list prints no related row
         selectors.case_queue(user=request.user, status=status, overdue=overdue))
-    page = _keyset_page(qs, after=request.GET.get("after"), before=request.GET.get("before"),
-                        size=PAGE_SIZE)
-    links = {name: "?" + urlencode({**params, key: cursor})
-             for name, key, cursor in (("newer", "before", page.newer),
-                                       ("older", "after", page.older)) if cursor}
+    page = keyset_page(qs, field="submitted_at", query=request.GET, size=PAGE_SIZE,
+                       params=params)
     return render(request, "cases/list.html", {
-        "form": form, "cases": page.rows, "links": links, "filtered": bool(params),
-        "first_page": "?" + urlencode(params) if (page.newer or request.GET.get("after")) else "",
+        "form": form, "cases": page.rows, "links": page.links, "filtered": bool(params),
         "can_submit": permissions.is_enterprise_member(request.user),
     })
 

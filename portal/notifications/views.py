@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.core.keyset import keyset_page
 
 from .forms import PreferencesForm
 from .models import is_local_path
@@ -38,10 +39,9 @@ def _back_to_inbox(request):
 @login_required
 @require_GET
 def inbox(request):
-    """List the user's notifications, newest first, 20 a page."""
-    page = Paginator(notification_list_for(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page"),
-    )
+    """List the user's notifications, newest first, 20 a page (keyset: no count, no OFFSET)."""
+    page = keyset_page(notification_list_for(user=request.user), field="created_at",
+                       query=request.GET, size=PAGE_SIZE)
     unread = notification_unread_count(user=request.user)
     # unread_count: the layout's badge shows the same number, counted once
     return render(request, "notifications/inbox.html", {"page": page, "unread": unread,
