@@ -22,6 +22,7 @@ import concurrent.futures
 import json
 import os
 import random
+import re
 import sys
 import time
 
@@ -144,6 +145,23 @@ def _rebuild(definitions, tables_done: set[str] | None = None) -> float:
     return time.monotonic() - started
 
 
+_DEFINED_NAME = re.compile(r'^(?:CREATE (?:UNIQUE )?INDEX (\S+) ON|ALTER TABLE \S+ ADD '
+                           r'CONSTRAINT "([^"]+)")')
+
+
+def _restore_missing(definitions) -> None:
+    """Recreate those of the dropped indexes and constraints that do not exist (yet)."""
+    conn = _raw_connection()
+    with conn.cursor() as cursor:
+        for _table, definition in definitions:
+            match = _DEFINED_NAME.match(definition)
+            name = (match[1] or match[2]).strip('"')
+            cursor.execute("SELECT to_regclass(%s) IS NULL", [f'public."{name}"'])
+            if cursor.fetchone()[0]:
+                cursor.execute(definition)
+    conn.close()
+
+
 def _raw_connection():
     import psycopg2
     from django.db import connection
@@ -180,20 +198,31 @@ def generate(*, scale: float, seed: int = 20261126, force: bool = False,
     ctx = Context(scale=scale, seed=seed, now=now, rnd=random.Random(seed), connection=conn,
                   log=log, connect=_raw_connection)
     discover()
+    # Until the end the marker says "incomplete": a run that fails or is interrupted leaves
+    # partial data, which the harness will not reuse (it generates again, from a new database).
+    _write_marker({"scale": -1, "incomplete": True, "started_at": now.isoformat()})
     with conn.cursor() as cursor:
         dropped = _drop_indexes(cursor, _BIG_TABLES, _UNIQUE_REBUILT)
     timings = {}
     background = None
-    for item in steps_in_order():
-        if item.last and background is None:
-            # The tables of the other steps are complete: index them while the last steps run.
-            early = [(t, d) for t, d in dropped if t != "ledger_ledgerentry"]
-            background = concurrent.futures.ThreadPoolExecutor(1).submit(_rebuild, early)
-        t0 = time.monotonic()
-        log(f"step {item.name} ...")
-        item.func(ctx)
-        timings[item.name] = round(time.monotonic() - t0, 1)
-        log(f"step {item.name}: {timings[item.name]} s")
+    try:
+        for item in steps_in_order():
+            if item.last and background is None:
+                # The tables of the other steps are complete: index them while the last run.
+                early = [(t, d) for t, d in dropped if t != "ledger_ledgerentry"]
+                background = concurrent.futures.ThreadPoolExecutor(1).submit(_rebuild, early)
+            t0 = time.monotonic()
+            log(f"step {item.name} ...")
+            item.func(ctx)
+            timings[item.name] = round(time.monotonic() - t0, 1)
+            log(f"step {item.name}: {timings[item.name]} s")
+    except BaseException:
+        # Never leave the tables without their indexes and the ledger without its unique
+        # hashes (a database of partial data is still a database someone may look at).
+        if background is not None:
+            concurrent.futures.wait([background])
+        _restore_missing(dropped)
+        raise
     t0 = time.monotonic()
     if background is not None:
         timings["indexes_during_last_steps"] = round(background.result(), 1)

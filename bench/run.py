@@ -159,8 +159,9 @@ def ensure_data(scale: float, *, regenerate: bool) -> dict:
     call_command("migrate", verbosity=0, interactive=False)
     info = generate.marker()
     if regenerate or info is None or float(info.get("scale", -1)) != scale:
-        print(f"generating data at scale {scale} (the marker says "
-              f"{info.get('scale') if info else 'nothing'}) ...", flush=True)
+        said = ("an incomplete generation" if info and info.get("incomplete")
+                else f"scale {info.get('scale')}" if info else "nothing")
+        print(f"generating data at scale {scale} (the marker says {said}) ...", flush=True)
         info = generate.generate(scale=scale, force=True)
     else:
         print(f"reusing the data generated at scale {scale} on {info['generated_at']} "

@@ -56,7 +56,7 @@ def later_apps_ledger_source():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_generator_at_a_tiny_scale(settings, later_apps_ledger_source):
+def test_generator_at_a_tiny_scale(settings, later_apps_ledger_source, no_marker):
     """One generation (a few seconds), every check on it: the data is what the portal writes."""
     generated = bench_generate.generate(scale=SCALE, seed=7, log=lambda *a: None)
     check_the_district_in_small(generated)
@@ -213,3 +213,59 @@ def test_a_failed_background_copy_is_reported_not_waited_for():
         with BackgroundCopy(ctx, "cases_caseevent", ["id"]) as events:
             for _ in range(50_000):
                 events.write("not a number\n")
+
+
+def test_a_copy_whose_connection_died_is_reported_at_the_next_write_not_waited_for():
+    def refused():
+        raise OSError("connection refused")
+
+    ctx = Context(scale=SCALE, seed=1, now=timezone.now(), rnd=random.Random(1),
+                  connection=None, connect=refused)
+    copy = BackgroundCopy(ctx, "cases_caseevent", ["id"])
+    with pytest.raises(RuntimeError, match="COPY into cases_caseevent failed"):
+        with copy:  # the thread dies at once; writes must not block on its full queue
+            for _ in range(100_000):
+                copy.write("1\n")
+    assert copy.lines == 0
+
+
+def _index_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
+                       "AND tablename = ANY(%s)", [list(bench_generate._BIG_TABLES)])
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.fixture
+def no_marker():
+    """The generator's marker table is not a model's: a flush leaves it. Start and end without."""
+    def drop():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {bench_generate.MARKER_TABLE}")
+
+    drop()
+    yield
+    drop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_generation_puts_back_indexes_and_ledger_constraints_and_says_incomplete(
+        no_marker):
+    before = _index_names()
+    assert sum("hash" in name for name in before) >= 2  # the ledger's two unique hashes
+    saved = dict(_STEPS)
+
+    @step("failing", after=["orgs"])
+    def failing(ctx):
+        raise ValueError("a step failed")
+
+    try:
+        with pytest.raises(ValueError, match="a step failed"):
+            bench_generate.generate(scale=SCALE, log=lambda *a: None)
+    finally:
+        _STEPS.clear()
+        _STEPS.update(saved)
+    assert _index_names() == before
+    assert bench_generate.marker()["incomplete"] is True
+    with pytest.raises(SystemExit, match="--force"):
+        bench_generate.generate(scale=SCALE, log=lambda *a: None)

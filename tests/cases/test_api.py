@@ -434,8 +434,12 @@ def test_the_written_out_list_serializer_prints_what_drf_prints_field_by_field(
     signed = signed_case(dept, unit, submitter=submitter, subject_unit=other)
     closed = services.case_rate(case=answered_case(dept, unit, submitter=submitter),
                                 actor=submitter, score=5)
-    cases = Case.objects.filter(pk__in=[new.pk, signed.pk, closed.pk]).select_related(
+    overdue = signed_case(dept, unit, submitter=submitter)
+    Case.objects.filter(pk=overdue.pk).update(  # overdue, no category, no acceptance date
+        due_date=datetime.date(2026, 1, 5), category=None, acceptance_due_date=None)
+    cases = Case.objects.filter(pk__in=[new.pk, signed.pk, closed.pk, overdue.pk]).select_related(
         "category", "responsible_unit", "subject_unit")
+    assert cases.get(pk=overdue.pk).is_overdue
     for language in ("en", "zh-hans"):
         with translation.override(language):
             for case in cases:

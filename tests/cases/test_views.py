@@ -312,9 +312,14 @@ def test_the_responsible_official_sees_internal_steps_marked_internal(client, de
 def test_another_enterprises_or_units_case_is_not_found(client, dept, unit, submitter, who,
                                                         request):
     case = answered_case(dept, unit, submitter=submitter, files=[upload("a.pdf", PDF_BYTES)])
+    login(client, submitter)
+    assert client.get(detail(case)).status_code == 200  # its timeline is cached now
+    client.logout()
+    client.cookies["portal_language"] = "en"
     login(client, request.getfixturevalue(who))
     attachment = case.attachments.get()
-    assert client.get(detail(case)).status_code == 404
+    response = client.get(detail(case))
+    assert response.status_code == 404 and "a.pdf" not in response.content.decode()
     assert client.get(reverse("cases:attachment", args=[case.pk, attachment.pk])).status_code == 404
     assert client.post(reverse("cases:rate", args=[case.pk]), {"score": 5}).status_code == 404
     assert Case.objects.get(pk=case.pk).status == Status.ANSWERED

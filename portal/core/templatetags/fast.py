@@ -16,7 +16,8 @@ import datetime
 from functools import lru_cache
 
 from django import template
-from django.urls import get_script_prefix, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 register = template.Library()
@@ -26,9 +27,9 @@ _SENTINELS = ("9081726354", "9182736455", "9283746556")
 
 
 @lru_cache(maxsize=512)
-def _url_parts(name: str, arity: int, prefix: str) -> tuple[str, ...]:
+def _url_parts(name: str, arity: int, prefix: str, urlconf: str) -> tuple[str, ...]:
     """Return the reversed URL of `name` cut at its `arity` arguments: n + 1 literal parts."""
-    url = reverse(name, args=_SENTINELS[:arity])
+    url = reverse(name, args=_SENTINELS[:arity], urlconf=urlconf)
     parts = [url]
     for sentinel in _SENTINELS[:arity]:
         head, found, tail = parts.pop().partition(sentinel)
@@ -39,12 +40,14 @@ def _url_parts(name: str, arity: int, prefix: str) -> tuple[str, ...]:
 
 
 def fast_reverse(name: str, *args) -> str:
-    """`reverse(name, args=args)` for URLs whose arguments are integers (primary keys)."""
-    if len(args) > len(_SENTINELS) or not all(isinstance(a, int) for a in args):
+    """`reverse(name, args=args)` for URLs whose arguments are integers (primary keys); any
+    other argument (a bool, a negative number, a string) goes to `reverse` itself."""
+    if len(args) > len(_SENTINELS) or not all(type(a) is int and a >= 0 for a in args):
         return reverse(name, args=args)
     try:
-        parts = _url_parts(name, len(args), get_script_prefix())
-    except ValueError:
+        parts = _url_parts(name, len(args), get_script_prefix(),
+                           get_urlconf() or settings.ROOT_URLCONF)
+    except (ValueError, NoReverseMatch):  # a pattern that takes no 10-digit integer there
         return reverse(name, args=args)
     out = [parts[0]]
     for arg, literal in zip(args, parts[1:], strict=True):
@@ -63,16 +66,20 @@ def _local(value):
     return value
 
 
+def _moment(value) -> bool:
+    return isinstance(value, datetime.date)  # dates and datetimes; "" for anything else, as |date
+
+
 @register.filter
 def ymd(value) -> str:
-    return _local(value).strftime("%Y-%m-%d") if value else ""
+    return _local(value).strftime("%Y-%m-%d") if _moment(value) else ""
 
 
 @register.filter
 def ymd_hm(value) -> str:
-    return _local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return _local(value).strftime("%Y-%m-%d %H:%M") if _moment(value) else ""
 
 
 @register.filter
 def iso(value) -> str:
-    return _local(value).isoformat() if value else ""
+    return _local(value).isoformat() if _moment(value) else ""
