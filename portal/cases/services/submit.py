@@ -42,7 +42,9 @@ def attachments_check(files, *, settings: EngineSettings | None = None) -> list[
 
 def attachments_save(*, case: Case, event: CaseEvent | None, actor, files,
                      inspected: list[Inspected]) -> list[Attachment]:
-    """Store checked files on `case`, attached to the step `event`."""
+    """Store checked files on `case`, attached to the step `event`, which the caller has just
+    written in the same transaction: a cached timeline is keyed by its newest step (ADR 0009),
+    so files must never be added to an older step."""
     saved = []
     for f, info in zip(files, inspected, strict=True):
         if hasattr(f, "seek"):
