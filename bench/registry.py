@@ -358,14 +358,16 @@ class BackgroundCopy:
             yield chunk
 
     def _copy(self) -> None:
-        conn = self._ctx.connect()
+        conn = None
         try:
+            conn = self._ctx.connect()
             with conn.cursor() as cursor:
                 cursor.copy_expert(self._sql, _ChunkReader(self._chunks()))
         except BaseException as error:  # raised again in the generating thread (__exit__)
             self._error = error
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
 
 
 def set_sequence(ctx: Context, table: str, column: str = "id") -> None:
