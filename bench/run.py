@@ -96,6 +96,9 @@ def pages(info: dict) -> list[Page]:
         Page("case_detail", f"case detail ({info.get('long_case_events', '?')} public steps)",
              f"/cases/{info.get('long_case_id', 0)}/", "enterprise",
              info.get("long_case_events", 20) or 20, enterprise_page=True),
+        Page("case_first_view", "case detail, first view (a different case each request)",
+             (info.get("first_view_paths") or ["/cases/0/"])[0], "enterprise",
+             info.get("first_view_rows", 7), enterprise_page=True, script="paths.lua"),
         Page("submit", "appeal submission (GET form + POST)", "/cases/new/", "posters", 20,
              enterprise_page=True, script="submit.lua"),
         Page("inbox", "inbox", "/inbox/", "enterprise", 20, enterprise_page=True),
@@ -181,6 +184,15 @@ def bench_facts(info: dict) -> dict:
     info["long_case_all_events"] = CaseEvent.objects.filter(case_id=long_id).count()
     info["heavy_case_count"] = Case.objects.filter(
         enterprise_id=info["heavy_enterprise_id"]).count()
+    # The case page as first seen: every request another case of the heavy enterprise (its
+    # timeline not yet in the fragments cache), against a baseline of as many rows as those
+    # cases show steps on average.
+    first_view = list(Case.objects.filter(enterprise_id=info["heavy_enterprise_id"])
+                      .exclude(pk=long_id).order_by("pk").values_list("pk", flat=True))
+    info["first_view_paths"] = [f"/cases/{pk}/" for pk in first_view]
+    steps = CaseEvent.objects.filter(case__enterprise_id=info["heavy_enterprise_id"],
+                                     visible_to_submitter=True).exclude(case_id=long_id).count()
+    info["first_view_rows"] = max(1, round(steps / max(1, len(first_view))))
     info["category_id"] = Category.objects.filter(is_active=True).order_by("position", "code")
     info["category_id"] = info["category_id"].values_list("pk", flat=True).first()
     return info
@@ -311,12 +323,17 @@ def measure_page(wrk, page: Page, *, port, cookies, info, duration, connections)
                        duration=duration, connections=threads, threads=threads)
     else:
         threads = min(2, connections)
+        extra = {"BENCH_COOKIE": who[0]}
+        if page.script == "paths.lua":
+            paths_file = OUT / f"paths-{page.key}.txt"
+            paths_file.write_text("\n".join(info["first_view_paths"]) + "\n")
+            extra.update({"BENCH_PATHS_FILE": str(paths_file), "BENCH_THREADS": str(threads)})
         run_wrk(WRK, port=port, path=page.path, script=page.script,  # warm-up
-                env_extra={"BENCH_COOKIE": who[0]}, duration=2, connections=connections,
-                threads=threads)
+                env_extra={**extra, "BENCH_REVERSE": "1"}, duration=2,
+                connections=connections, threads=threads)
         data = run_wrk(WRK, port=port, path=page.path, script=page.script,
-                       env_extra={"BENCH_COOKIE": who[0]}, duration=duration,
-                       connections=connections, threads=threads)
+                       env_extra=extra, duration=duration, connections=connections,
+                       threads=threads)
     result.rps = round(data["rps"], 1)
     result.p50_ms = round(data["p50_us"] / 1000, 1)
     result.p99_ms = round(data["p99_us"] / 1000, 1)
