@@ -68,6 +68,28 @@ def test_generator_at_a_tiny_scale(settings, later_apps_ledger_source, no_marker
     check_a_new_submission_gets_the_next_reference()
     check_refuses_to_generate_over_existing_data()
     check_baseline_view_renders_the_rows_and_counts_queries(generated, settings)
+    check_the_pages_the_harness_asks_for(generated)
+
+
+def check_the_pages_the_harness_asks_for(generated):
+    from pathlib import Path
+
+    from bench.run import LUA, bench_facts, pages
+
+    info = bench_facts(generated)
+    heavy = set(Case.objects.filter(enterprise_id=generated["heavy_enterprise_id"])
+                .values_list("pk", flat=True))
+    first_view = info["first_view_paths"]
+    # The first view walks every case of the heavy enterprise but the long one, once each.
+    assert len(first_view) == len(set(first_view)) == len(heavy) - 1
+    assert f"/cases/{generated['long_case_id']}/" not in first_view
+    assert {int(p.split("/")[2]) for p in first_view} <= heavy
+    assert 1 <= info["first_view_rows"] < info["long_case_events"]
+    by_key = {page.key: page for page in pages(info)}
+    assert by_key["case_first_view"].path == first_view[0]
+    assert by_key["case_first_view"].rows == info["first_view_rows"]
+    for page in by_key.values():
+        assert Path(LUA, page.script).is_file()
 
 
 def check_the_district_in_small(generated):
