@@ -1,4 +1,5 @@
-"""Admin site branding, and sign-in through allauth (so staff pass the TOTP stage)."""
+"""Admin site branding, sign-in through allauth (so staff pass the TOTP stage), and the mixin
+of the admins that only show records."""
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -28,3 +29,17 @@ def _login(request, extra_context=None):
 
 
 admin.site.login = _login
+
+
+class ReadOnlyAdminMixin:
+    """An admin that shows records nobody adds, edits or deletes through it (the ledger, sent
+    notifications, trained models; cases, which change only through their transitions)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

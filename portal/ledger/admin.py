@@ -8,6 +8,8 @@ from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.admin import ReadOnlyAdminMixin
+
 from . import permissions
 from .forms import VerifyForm
 from .models import LedgerEntry
@@ -61,7 +63,7 @@ class ObjectTypeFilter(_DistinctValueFilter):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # the database refuses writes too
     list_display = ["id", "created_at", "actor", "action", "object_type", "object_id",
                     "short_hash"]
     list_filter = [ActionFilter, ObjectTypeFilter]
@@ -86,15 +88,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         term = search_term.strip()
         return (queryset.filter(object_id=term) if term else queryset), False
 
-    # Nobody writes the ledger through the admin; the database would refuse anyway.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return permissions.can_view_ledger(request.user)

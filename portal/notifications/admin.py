@@ -7,13 +7,15 @@ the body is shown only on one notification's page.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.admin import ReadOnlyAdminMixin
+
 from . import permissions
 from .models import Notification
 from .selectors import notification_list_all
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # a record of what was sent
     list_display = ("subject", "recipient", "created_at", "is_read", "email_status",
                     "email_attempts")
     list_filter = ("email_status", ("read_at", admin.EmptyFieldListFilter), "created_at")
@@ -40,12 +42,3 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return permissions.can_view_all(request.user)
 
-    # A record of what was sent: nobody adds, edits or deletes it here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.core.admin import ReadOnlyAdminMixin
+
 from . import permissions, selectors, services
 from .forms import RoutingRuleForm, TryRulesForm
 from .models import RoutingModel, RoutingRule
@@ -126,7 +128,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingModel)
-class RoutingModelAdmin(admin.ModelAdmin):
+class RoutingModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The learned models: read-only, with a button to retrain now."""
 
     change_list_template = "routing/admin/routingmodel_change_list.html"
@@ -154,14 +156,6 @@ class RoutingModelAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return permissions.can_view_models(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}),

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.admin import ReadOnlyAdminMixin
 from portal.core.paginator import CappedCountAdminMixin
 from portal.workdays.services import add_working_days
 
@@ -86,8 +87,9 @@ class _CaseChangeList(ChangeList):
         return selectors.case_list_rows(qs, related=tuple(self.list_select_related))
 
 
+# Cases are submitted by enterprises and change only through transitions (the step pages).
 @admin.register(Case)
-class CaseAdmin(CappedCountAdminMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, CappedCountAdminMixin, admin.ModelAdmin):
     # Reference and title share a column: Chinese titles may break between any two characters,
     # and a narrow column of their own would show them one character a line.
     # Methods rather than the plain fields: the admin never wraps a foreign key's or a date's
@@ -137,15 +139,6 @@ class CaseAdmin(CappedCountAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return self.has_view_permission(request)
 
-    # Cases are submitted by enterprises and change only through transitions.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_sign_for_permission(self, request):
         return request.user.has_perm(SIGN_FOR_PERMISSION) and bool(request.user.unit_id)
