@@ -41,14 +41,25 @@ def case_list_visible_to(*, user) -> QuerySet[Case]:
             .order_by("-submitted_at", "-id"))
 
 
-# Columns no list shows: the long text and what search reads (keywords, the search vector).
-LIST_DEFERRED = ("description", "satisfaction_comment", "keywords", "search_vector")
+# What only search reads; no page prints it.
+SEARCH_COLUMNS = ("keywords", "search_vector")
+# Columns no list shows: the long text and what search reads.
+LIST_DEFERRED = ("description", "satisfaction_comment", *SEARCH_COLUMNS)
+# What the case page prints of other tables.
+CASE_PAGE_RELATED = ("category", "responsible_unit", "subject_unit", "submitter")
 
 
 def case_list_rows(qs: QuerySet[Case], *, related: tuple[str, ...] = ()) -> QuerySet[Case]:
     """Return `qs` as a list reads it: joined only to `related` (what its columns print),
     without the columns of LIST_DEFERRED (a case page reads them, a list never does)."""
     return qs.select_related(None).select_related(*related).defer(*LIST_DEFERRED)
+
+
+def case_page_visible_to(*, user) -> QuerySet[Case]:
+    """Return the cases `user` may see, read as the case page prints one: its four related
+    rows joined, without what search reads."""
+    return (case_list_visible_to(user=user).select_related(None)
+            .select_related(*CASE_PAGE_RELATED).defer(*SEARCH_COLUMNS))
 
 
 def case_queue(*, user, status=None, overdue: bool = False, due_soon: bool = False,

@@ -38,15 +38,9 @@ def _forbidden(request, message: str):
     return render(request, "cases/forbidden.html", {"message": message}, status=403)
 
 
-# What the case page prints of other tables; it never prints what search reads.
-CASE_PAGE_RELATED = ("category", "responsible_unit", "subject_unit", "submitter")
-
-
 def _visible_case(request, pk: int) -> Case:
     """Return the case if the user may see it; 404 otherwise (never say that it exists)."""
-    qs = (selectors.case_list_visible_to(user=request.user).select_related(None)
-          .select_related(*CASE_PAGE_RELATED).defer("keywords", "search_vector"))
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(selectors.case_page_visible_to(user=request.user), pk=pk)
 
 
 # --- My cases --------------------------------------------------------------------------------

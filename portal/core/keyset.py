@@ -21,9 +21,7 @@ _CURSOR = re.compile(r"^(\d{1,18})-(\d{1,18})$")
 @dataclass
 class KeysetPage:
     rows: list
-    newer: str | None  # cursor of the page before (newer rows), if any
-    older: str | None  # cursor of the page after (older rows), if any
-    links: dict  # "newer", "older" and "newest" (the first page): query strings, when useful
+    links: dict  # query strings of the "newer", "older" and "newest" (first) pages that exist
 
 
 def _cursor_of(row, field: str) -> str:
@@ -68,4 +66,4 @@ def keyset_page(qs, *, field: str, query, size: int, params: dict | None = None)
              if cursor}
     if newer or query.get("after"):
         links["newest"] = "?" + urlencode(params)
-    return KeysetPage(rows, newer, older, links)
+    return KeysetPage(rows, links)
