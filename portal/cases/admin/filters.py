@@ -71,30 +71,30 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OverdueFilter(admin.SimpleListFilter):
+class _QueueFlagFilter(admin.SimpleListFilter):
+    """A filter with one choice, passed to the engine's queue as the flag of its name."""
+
+    label = ""
+
+    def lookups(self, request, model_admin):
+        return [(YES, self.label)]
+
+    def queryset(self, request, queryset):
+        if self.value() == YES:
+            return queryset & _queue(request, **{self.parameter_name: True})
+        return queryset
+
+
+class OverdueFilter(_QueueFlagFilter):
     title = _("overdue")
     parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [(YES, _("Overdue"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == YES:
-            return queryset & _queue(request, overdue=True)
-        return queryset
+    label = _("Overdue")
 
 
-class DueSoonFilter(admin.SimpleListFilter):
+class DueSoonFilter(_QueueFlagFilter):
     title = _("due soon")
     parameter_name = "due_soon"
-
-    def lookups(self, request, model_admin):
-        return [(YES, _("Due soon"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == YES:
-            return queryset & _queue(request, due_soon=True)
-        return queryset
+    label = _("Due soon")
 
 
 class CategoryFilter(admin.SimpleListFilter):
