@@ -2,6 +2,8 @@
 pages, the older page links back, marking one read keeps the reader on the page they were on.
 Every page passes axe and fits a 390 px screen."""
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from playwright.sync_api import expect
@@ -49,3 +51,11 @@ def test_an_enterprise_reads_its_inbox_page_by_page_on_a_phone(
     page.get_by_role("link", name="最新").click()
     expect(rows.first).to_contain_text("您的诉求有新进展 24")
     expect(page.get_by_role("link", name="上一页")).to_have_count(0)
+
+    # A notification without a link opens on its own page, read now, with its time.
+    page.get_by_role("link", name="您的诉求有新进展 24").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("您的诉求有新进展 24")
+    expect(page.locator("main time")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"))
+    axe_check(page)
+    fits_the_phone(page)
+    shot(page, "3-notification")
