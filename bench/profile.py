@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import itertools
 import os
 import pstats
 import sys
@@ -24,8 +25,9 @@ import time
 def _setup() -> None:
     from bench.run import server_environment
 
-    os.environ.setdefault("DATABASE_URL", os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ys_bench"))
+    # the bench database, as `make bench`, whatever DATABASE_URL the shell has for tests
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ys_bench")
     os.environ.update(server_environment(port=8000))
     import django
 
@@ -44,6 +46,21 @@ def _environ(path: str, cookie: str) -> dict:
     }
 
 
+def _print_queries(request) -> None:
+    """Run one request and print its queries, each with the time it took in the database."""
+    from django.db import connection
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            print(f"{(time.perf_counter() - started) * 1000:6.2f} ms  {sql[:160]}")
+
+    with connection.execute_wrapper(timed):
+        request()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("page", help="a key of bench.run.pages(), or 'baseline'")
@@ -52,6 +69,8 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", type=int, default=0, metavar="TOP",
                         help="print cProfile's TOP functions by own time")
     parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumulative")
+    parser.add_argument("--queries", action="store_true",
+                        help="print the SQL of one request, with each query's time")
     args = parser.parse_args(argv)
     _setup()
 
@@ -65,13 +84,16 @@ def main(argv=None) -> int:
         path, who = f"/bench/baseline/{args.rows}/", "anonymous"
     else:
         page = {p.key: p for p in run.pages(info)}.get(args.page)
-        if page is None or page.script != "page.lua":
+        if page is None or page.script not in ("page.lua", "paths.lua"):
             parser.error("unknown page, or one driven by a script (submission)")
         path, who = page.path, page.who
+    # The first view walks its paths, a different case each request, as its wrk script does.
+    walk = itertools.cycle(info["first_view_paths"] if args.page == "case_first_view"
+                           else [path])
     cookie = run.make_sessions(info)[who][0]
 
     def request() -> None:
-        status = []
+        status, path = [], next(walk)
         body = application(_environ(path, cookie), lambda s, h, *a: status.append(s))
         b"".join(body)
         if not status[0].startswith("200"):
@@ -79,6 +101,8 @@ def main(argv=None) -> int:
 
     for _ in range(20):  # warm up: URLs, templates, translations, connections
         request()
+    if args.queries:
+        _print_queries(request)
     batches, cpu = [], []
     for _ in range(5):
         started, cpu_started = time.perf_counter(), time.process_time()

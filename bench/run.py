@@ -200,6 +200,7 @@ def bench_facts(info: dict) -> dict:
 
 def make_sessions(info: dict) -> dict[str, list[str]]:
     """Return cookie headers per role, one session per user, saved in the session store."""
+    from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
@@ -216,7 +217,7 @@ def make_sessions(info: dict) -> dict[str, list[str]]:
         user = user_model.objects.get(pk=user_id)
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         if user.is_staff:
             store[STAFF_MFA_OK] = True  # what the login's TOTP step leaves in the session

@@ -45,6 +45,8 @@ def case_list_visible_to(*, user) -> QuerySet[Case]:
 SEARCH_COLUMNS = ("keywords", "search_vector")
 # Columns no list shows: the long text and what search reads.
 LIST_DEFERRED = ("description", "satisfaction_comment", *SEARCH_COLUMNS)
+# What names a list row's printed state: every step saves `updated_at` with what it changes.
+CASE_ROW_KEY = ("id", "submitted_at", "updated_at")
 # What the case page prints of other tables.
 CASE_PAGE_RELATED = ("category", "responsible_unit", "subject_unit", "submitter")
 
@@ -53,6 +55,12 @@ def case_list_rows(qs: QuerySet[Case], *, related: tuple[str, ...] = ()) -> Quer
     """Return `qs` as a list reads it: joined only to `related` (what its columns print),
     without the columns of LIST_DEFERRED (a case page reads them, a list never does)."""
     return qs.select_related(None).select_related(*related).defer(*LIST_DEFERRED)
+
+
+def case_list_keys(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Return `qs` read as only what names each row's printed state (CASE_ROW_KEY): the key of a
+    cached list fragment (portal/core/fragments.py)."""
+    return qs.select_related(None).only(*CASE_ROW_KEY)
 
 
 def case_page_visible_to(*, user) -> QuerySet[Case]:

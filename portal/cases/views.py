@@ -13,10 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.core.fragments import rows_in_order, rows_key
 from portal.core.keyset import keyset_page
 
 from . import permissions, selectors, services
@@ -56,13 +58,16 @@ def case_list(request):
         overdue = form.cleaned_data["overdue"]
         params = {k: v for k, v in (("status", status), ("overdue", "on" if overdue else None))
                   if v}
-    qs = selectors.case_list_rows(  # the list prints no related row
-        selectors.case_queue(user=request.user, status=status, overdue=overdue))
-    page = keyset_page(qs, field="submitted_at", query=request.GET, size=PAGE_SIZE,
-                       params=params)
+    qs = selectors.case_queue(user=request.user, status=status, overdue=overdue)
+    # The page's rows are first read as their ids and change stamps only: the rendered table
+    # is cached under exactly those (ADR 0009), and the full rows are read only to render it.
+    page = keyset_page(selectors.case_list_keys(qs), field="submitted_at",
+                       query=request.GET, size=PAGE_SIZE, params=params)
     return render(request, "cases/list.html", {
-        "form": form, "cases": page.rows, "links": page.links, "filtered": bool(params),
-        "can_submit": permissions.is_enterprise_member(request.user),
+        "form": form, "page_rows": page.rows, "links": page.links, "filtered": bool(params),
+        "rows_key": rows_key(page.rows, "updated_at"), "today": timezone.localdate(),
+        "cases": rows_in_order(selectors.case_list_rows(qs), page.rows),  # the list prints
+        "can_submit": permissions.is_enterprise_member(request.user),     # no related row
     })
 
 

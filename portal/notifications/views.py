@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.core.fragments import rows_in_order, rows_key
 from portal.core.keyset import keyset_page
 
 from .forms import PreferencesForm
@@ -21,6 +22,7 @@ from .services import (
 )
 
 PAGE_SIZE = 20
+ROW_KEY = ("id", "created_at", "read_at")  # what names an inbox row's printed state
 
 
 def _safe_local(request, target: str | None) -> str | None:
@@ -40,12 +42,18 @@ def _back_to_inbox(request):
 @require_GET
 def inbox(request):
     """List the user's notifications, newest first, 20 a page (keyset: no count, no OFFSET)."""
-    page = keyset_page(notification_list_for(user=request.user), field="created_at",
-                       query=request.GET, size=PAGE_SIZE)
+    qs = notification_list_for(user=request.user)
+    # The page's rows are first read as their ids and read times only: a notification's
+    # subject and text never change, so the table is cached under those (ADR 0009) and the
+    # full rows are read only to render it.
+    page = keyset_page(qs.only(*ROW_KEY), field="created_at", query=request.GET,
+                       size=PAGE_SIZE)
     unread = notification_unread_count(user=request.user)
     # unread_count: the layout's badge shows the same number, counted once
-    return render(request, "notifications/inbox.html", {"page": page, "unread": unread,
-                                                        "unread_count": unread})
+    return render(request, "notifications/inbox.html", {
+        "page": page, "unread": unread, "unread_count": unread,
+        "rows_key": rows_key(page.rows, "read_at"), "rows": rows_in_order(qs, page.rows),
+    })
 
 
 @login_required

@@ -126,11 +126,8 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "portal.accounts.backends.OneQueryPermissionsBackend",  # permissions only, in one query
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's sign-in; a session's user and their permissions read in one query
+AUTHENTICATION_BACKENDS = ["portal.accounts.backends.PortalBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

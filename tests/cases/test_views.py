@@ -248,26 +248,57 @@ def test_pages_of_twenty_without_counting(client, submitter, category):
     assert client.get(LIST, {"after": "x'--"}).status_code == 200
 
 
-def _list_queries(client):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(LIST)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), len(response.context["cases"])
-
-
-def test_my_cases_runs_the_same_queries_for_2_or_25_cases(client, dept, unit, submitter,
-                                                         django_assert_num_queries):
+def test_my_cases_runs_fixed_queries_whether_its_table_is_cached_or_not(
+        client, dept, unit, submitter, django_assert_num_queries):
     login(client, submitter)
     for _ in range(2):
         signed_case(dept, unit, submitter=submitter)
-    client.get(LIST)  # warm the session and permission caches equally for both runs
-    baseline, rows = _list_queries(client)
-    assert rows == 2
+    client.get(LIST)  # renders and caches the table of these two rows
+    # session, user with permissions, the page's row keys, the unread badge
+    with django_assert_num_queries(4):
+        response = client.get(LIST)
+    assert len(response.context["cases"]) == 2
     for _ in range(23):
         signed_case(dept, unit, submitter=submitter)
-    with django_assert_num_queries(baseline):
+    with django_assert_num_queries(5):  # new rows: the full rows are read to render them
         response = client.get(LIST)
     assert len(response.context["cases"]) == 20
+    with django_assert_num_queries(4):
+        client.get(LIST)
+
+
+def test_my_cases_cached_table_shows_every_change_at_once(client, dept, unit, submitter):
+    """The table is cached under its rows' change stamps, the day and the language: a step, a
+    new case, a new day and another language each show at once."""
+    official = unit_official(unit)
+    with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=True):
+        case = assigned_case(dept, unit, submitter=submitter, title="待签收")
+        login(client, submitter)
+        assert "Assigned" in client.get(LIST).content.decode()
+        services.case_sign_for(case=case, actor=official)
+        page = client.get(LIST).content.decode()
+        assert "Signed for" in page and "Overdue" not in page
+        submit_case(submitter, title="又一件")
+        assert "又一件" in client.get(LIST).content.decode()
+    case.refresh_from_db()
+    with time_machine.travel(local_dt(2026, 3, 20, 9, 0), tick=True):
+        assert case.is_overdue
+        login(client, submitter)  # the session of 2 March has expired
+        assert "Overdue" in client.get(LIST).content.decode()
+        client.cookies["portal_language"] = "zh-hans"
+        assert "已签收" in client.get(LIST).content.decode()
+
+
+def test_my_cases_cached_table_never_shows_a_colleagues_cases(client, submitter, colleague,
+                                                              ent_admin):
+    submit_case(submitter, title="我的诉求")
+    submit_case(colleague, title="同事的诉求")
+    login(client, ent_admin)
+    assert "同事的诉求" in client.get(LIST).content.decode()  # cached for the administrator
+    client.logout()
+    login(client, submitter)
+    page = client.get(LIST).content.decode()
+    assert "我的诉求" in page and "同事的诉求" not in page
 
 
 # --- the case page ---------------------------------------------------------------------------
