@@ -1,5 +1,8 @@
 """Reads of the inbox, limited to the signed-in user's own messages."""
 
+from functools import cache
+
+from django.db import connection
 from django.db.models import QuerySet
 
 from .models import Notification
@@ -16,9 +19,21 @@ def notification_list_for(*, user, unread_only: bool = False) -> QuerySet[Notifi
 
 
 def notification_unread_count(*, user) -> int:
+    """Count `user`'s unread notifications (the layout's badge, on every signed-in page: by
+    plain SQL, through the partial index of unread notifications; the ORM's compilation of
+    this COUNT cost more than PostgreSQL's answer)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    with connection.cursor() as cursor:
+        cursor.execute(_unread_sql(), [user.pk])
+        return cursor.fetchone()[0]
+
+
+@cache
+def _unread_sql() -> str:
+    quote, table = connection.ops.quote_name, Notification._meta.db_table
+    return (f"SELECT COUNT(*) FROM {quote(table)} "  # noqa: S608 (the model's names only)
+            f"WHERE {quote('recipient_id')} = %s AND {quote('read_at')} IS NULL")
 
 
 def notification_list_all() -> QuerySet[Notification]:

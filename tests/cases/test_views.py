@@ -76,6 +76,26 @@ def test_submit_an_appeal_with_attachments_goes_to_the_case_page_with_its_refere
     assert "厂房消防验收排期太久" in page and case.reference in page and "申请表.pdf" in page
 
 
+def test_submitting_runs_a_fixed_number_of_queries(client, submitter, category,
+                                                   django_assert_num_queries):
+    """The form and the submission cost the same whatever the data; the related rows and the
+    check constraints are not re-read or re-run in Python (the database enforces them), and
+    the search vector is computed in the INSERT."""
+    login(client, submitter)
+    # a first appeal: the session's first write, and the working-day calendar read once
+    client.post(NEW, appeal_data(new_form(client), category, title="第一件"))
+    with django_assert_num_queries(9):
+        token = new_form(client)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(NEW, appeal_data(token, category))
+    assert response.status_code == 302
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if q.startswith('SELECT 1 AS "_check"')]
+    assert not [q for q in sql if q.startswith("UPDATE") and "search_vector" in q]
+    assert len(sql) == 23  # savepoints included (the test runs in a transaction)
+    assert Case.objects.filter(search_vector__isnull=False).count() == 2
+
+
 def test_the_same_form_posted_twice_creates_one_case_and_shows_it(client, submitter, category):
     """A double click or a reload after success must not file the appeal twice."""
     login(client, submitter)

@@ -20,6 +20,7 @@ from ..text import keywords_of, search_tokens
 from . import _steps
 
 DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
+_OPENING_RELATED = ("category", "submitter", "enterprise", "subject_unit")
 
 
 def attachments_check(files, *, settings: EngineSettings | None = None) -> list[Inspected]:
@@ -78,15 +79,19 @@ def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
                 submitter=submitter, enterprise=enterprise, category=category,
                 appeal_type=appeal_type or "", subject_unit=subject_unit,
                 status=Status.SUBMITTED, submitted_at=now)
-    case.full_clean(exclude=["reference"])
+    # The related rows come as loaded instances, and the database enforces the foreign keys and
+    # the check constraints (a new case has no score and no responsible unit, so both hold):
+    # validating those here re-read each related row and ran each constraint as a query.
+    case.full_clean(exclude=["reference", *_OPENING_RELATED], validate_constraints=False)
     case.reference = _steps.reference_allocate(year=day.year)
     case.acceptance_due_date = deadlines.due_date_from(day, _steps.acceptance_days(case))
     _steps.start_clock(case, start=day, due=case.acceptance_due_date, settings=settings)
     case.keywords = keywords_of(f"{case.title}\n{case.description}")
-    case.save()
-    Case.objects.filter(pk=case.pk).update(search_vector=SearchVector(
+    case.search_vector = SearchVector(  # computed by PostgreSQL in the INSERT itself
         Value(search_tokens(f"{case.reference} {case.title} {case.description}")),
-        config="simple"))
+        config="simple")
+    case.save()
+    del case.search_vector  # deferred: the expression is not a value, and no later save writes it
     ref = case.reference
     event = _steps.record_step(case, actor=actor, action=Action.SUBMIT, save=False, notices=[
         _steps.Notice(_steps.department_staff(),
