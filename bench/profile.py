@@ -69,10 +69,14 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", type=int, default=0, metavar="TOP",
                         help="print cProfile's TOP functions by own time")
     parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumulative")
+    parser.add_argument("--cold", action="store_true",
+                        help="empty the fragments cache before each request (a cache miss)")
     parser.add_argument("--queries", action="store_true",
                         help="print the SQL of one request, with each query's time")
     args = parser.parse_args(argv)
     _setup()
+
+    from django.core.cache import caches
 
     from bench import generate, run
     from portal.wsgi import application
@@ -88,11 +92,15 @@ def main(argv=None) -> int:
             parser.error("unknown page, or one driven by a script (submission)")
         path, who = page.path, page.who
     # The first view walks its paths, a different case each request, as its wrk script does.
+    if args.page == "case_first_view" and not info.get("first_view_paths"):
+        parser.error("the bench data names no first-view cases: run make bench once")
     walk = itertools.cycle(info["first_view_paths"] if args.page == "case_first_view"
                            else [path])
     cookie = run.make_sessions(info)[who][0]
 
     def request() -> None:
+        if args.cold:  # every fragment rendered again: the page as a first visit shows it
+            caches["fragments"].clear()
         status, path = [], next(walk)
         body = application(_environ(path, cookie), lambda s, h, *a: status.append(s))
         b"".join(body)

@@ -198,6 +198,10 @@ def bench_facts(info: dict) -> dict:
     return info
 
 
+# The CSRF secret of every signed-in bench session's cookie (32 characters, as Django makes).
+CSRF_SECRET = secrets.token_hex(16)
+
+
 def make_sessions(info: dict) -> dict[str, list[str]]:
     """Return cookie headers per role, one session per user, saved in the session store."""
     from django.conf import settings
@@ -223,7 +227,9 @@ def make_sessions(info: dict) -> dict[str, list[str]]:
             store[STAFF_MFA_OK] = True  # what the login's TOTP step leaves in the session
         store["portal_language"] = "zh-hans"
         store.create()
-        return f"sessionid={store.session_key}; portal_language=zh-hans"
+        # and the CSRF cookie a browser has kept since its sign-in page (without it every page
+        # with a form would make and set a new one, which no browser asks for)
+        return f"sessionid={store.session_key}; portal_language=zh-hans; csrftoken={CSRF_SECRET}"
 
     return {
         "anonymous": [""],
@@ -318,7 +324,7 @@ def measure_page(wrk, page: Page, *, port, cookies, info, duration, connections)
     if page.script == "submit.lua":
         threads = len(who)
         extra = {f"BENCH_COOKIE_{i}": c for i, c in enumerate(who, start=1)}
-        extra.update({"BENCH_CSRF": secrets.token_hex(16), "BENCH_RUN": str(int(time.time())),
+        extra.update({"BENCH_CSRF": CSRF_SECRET, "BENCH_RUN": str(int(time.time())),
                       "BENCH_CATEGORY": str(info["category_id"])})
         data = run_wrk(WRK, port=port, path=page.path, script=page.script, env_extra=extra,
                        duration=duration, connections=threads, threads=threads)

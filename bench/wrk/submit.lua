@@ -11,7 +11,7 @@ local token, cookie, n = nil, nil, 0
 submitted = 0
 
 function init(args)
-  cookie = os.getenv("BENCH_COOKIE_" .. id) .. "; csrftoken=" .. csrf
+  cookie = os.getenv("BENCH_COOKIE_" .. id)  -- with csrftoken=BENCH_CSRF (bench/run.py)
 end
 
 local function urlencode(s)

@@ -23,6 +23,7 @@ A superuser's permissions are every permission; they are read only when asked fo
 from functools import cache
 
 from allauth.account.auth_backends import AuthenticationBackend
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -55,35 +56,49 @@ def _own_permissions_sql() -> str:
 
 
 @cache
-def _user_sql(alias: str) -> tuple[str, list[str]]:
-    """The user's row and, unless a superuser, an array of their permissions' names; and the
-    attribute names of the row's columns, in the model's order (Model.from_db's fast path)."""
+def _user_sql(alias: str) -> tuple[str, list[str], list]:
+    """The user's row and, unless a superuser, an array of their permissions' names; the
+    attribute names of the row's columns, in the model's order (Model.from_db's fast path); and
+    the converters the ORM would apply to them (none for today's fields: a JSON or custom field
+    added later gets its conversion here too)."""
     user = get_user_model()
-    quote = connections[alias].ops.quote_name
+    connection = connections[alias]
+    quote = connection.ops.quote_name
     fields = user._meta.concrete_fields
+    converters = [(i, field, [*connection.ops.get_db_converters(field),
+                              *field.get_db_converters(connection)])
+                  for i, field in enumerate(fields)]
     columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
     names = _PERMISSION_NAMES.format(**_tables(), user_id="u." + quote(user._meta.pk.column))
     # Only the model's table and column names, quoted, go into the text; the id is a parameter.
     sql = (f"SELECT {columns}, CASE WHEN u.{quote('is_superuser')} THEN NULL "  # noqa: S608
            f"ELSE ARRAY({names}) END FROM {quote(user._meta.db_table)} u "
            f"WHERE u.{quote(user._meta.pk.column)} = %s")
-    return sql, [field.attname for field in fields]
+    return sql, [field.attname for field in fields], [c for c in converters if c[2]]
 
 
 class PortalBackend(AuthenticationBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
         alias = router.db_for_read(user_model)
-        sql, attnames = _user_sql(alias)
-        with connections[alias].cursor() as cursor:
+        sql, attnames, converters = _user_sql(alias)
+        connection = connections[alias]
+        with connection.cursor() as cursor:
             cursor.execute(sql, [user_id])
             row = cursor.fetchone()
         if row is None:
             return None
-        user = user_model.from_db(alias, attnames, row[:-1])
+        values = list(row[:-1])
+        for i, field, functions in converters:
+            for convert in functions:
+                values[i] = convert(values[i], field, connection)
+        user = user_model.from_db(alias, attnames, values)
         if row[-1] is not None:
             user._perm_cache = set(row[-1])
         return user if self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id):
+        return await sync_to_async(self.get_user)(user_id)
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

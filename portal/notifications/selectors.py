@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import QuerySet
 
 from .models import Notification
@@ -24,14 +24,15 @@ def notification_unread_count(*, user) -> int:
     this COUNT cost more than PostgreSQL's answer)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    with connection.cursor() as cursor:
-        cursor.execute(_unread_sql(), [user.pk])
+    alias = router.db_for_read(Notification)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_unread_sql(alias), [user.pk])
         return cursor.fetchone()[0]
 
 
 @cache
-def _unread_sql() -> str:
-    quote, table = connection.ops.quote_name, Notification._meta.db_table
+def _unread_sql(alias: str) -> str:
+    quote, table = connections[alias].ops.quote_name, Notification._meta.db_table
     return (f"SELECT COUNT(*) FROM {quote(table)} "  # noqa: S608 (the model's names only)
             f"WHERE {quote('recipient_id')} = %s AND {quote('read_at')} IS NULL")
 

@@ -116,3 +116,12 @@ def test_submit_is_saved_when_redis_is_down(submitter, category, settings):
     with unreachable_broker():
         case = submit_case(submitter, category=category)
     assert Case.objects.filter(pk=case.pk, status=Status.SUBMITTED).exists()
+
+
+def test_a_new_case_needs_no_check_constraint_validated_in_python():
+    """case_open leaves the check constraints to PostgreSQL because a new case has no score and
+    no responsible unit, so both hold. A constraint added to Case must be looked at there."""
+    from portal.cases.models import Case
+
+    assert sorted(c.name for c in Case._meta.constraints) == [
+        "case_satisfaction_1_to_5", "case_subject_unit_never_responsible"]

@@ -287,6 +287,15 @@ def test_my_cases_runs_fixed_queries_whether_its_table_is_cached_or_not(
         client.get(LIST)
 
 
+def _table_rows(client) -> list[str]:
+    """The rows of my cases' table, each as its cells' text: not the filter above it, whose
+    status menu names every status."""
+    html = client.get(LIST).content.decode()
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split())
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
 def test_my_cases_cached_table_shows_every_change_at_once(client, dept, unit, submitter):
     """The table is cached under its rows' change stamps, the day and the language: a step, a
     new case, a new day and another language each show at once."""
@@ -294,19 +303,23 @@ def test_my_cases_cached_table_shows_every_change_at_once(client, dept, unit, su
     with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=True):
         case = assigned_case(dept, unit, submitter=submitter, title="待签收")
         login(client, submitter)
-        assert "Assigned" in client.get(LIST).content.decode()
-        services.case_sign_for(case=case, actor=official)
-        page = client.get(LIST).content.decode()
-        assert "Signed for" in page and "Overdue" not in page
+        [row] = _table_rows(client)
+        assert "待签收" in row and "Assigned" in row and "not set yet" in row
+        case = services.case_sign_for(case=case, actor=official)
+        [row] = _table_rows(client)
+        assert "Signed for" in row and "Assigned" not in row and "Overdue" not in row
+        assert case.due_date.isoformat() in row
         submit_case(submitter, title="又一件")
-        assert "又一件" in client.get(LIST).content.decode()
+        newest, older = _table_rows(client)
+        assert "又一件" in newest and "Submitted" in newest and "待签收" in older
     case.refresh_from_db()
     with time_machine.travel(local_dt(2026, 3, 20, 9, 0), tick=True):
         assert case.is_overdue
         login(client, submitter)  # the session of 2 March has expired
-        assert "Overdue" in client.get(LIST).content.decode()
+        assert "Overdue" in _table_rows(client)[1]
         client.cookies["portal_language"] = "zh-hans"
-        assert "已签收" in client.get(LIST).content.decode()
+        newest, older = _table_rows(client)
+        assert "已签收" in older and "Signed for" not in older and "已提交" in newest
 
 
 def test_my_cases_cached_table_never_shows_a_colleagues_cases(client, submitter, colleague,
@@ -314,11 +327,14 @@ def test_my_cases_cached_table_never_shows_a_colleagues_cases(client, submitter,
     submit_case(submitter, title="我的诉求")
     submit_case(colleague, title="同事的诉求")
     login(client, ent_admin)
-    assert "同事的诉求" in client.get(LIST).content.decode()  # cached for the administrator
+    client.cookies["portal_language"] = "en"
+    rows = _table_rows(client)  # cached for the administrator
+    assert len(rows) == 2 and "同事的诉求" in rows[0]
     client.logout()
     login(client, submitter)
-    page = client.get(LIST).content.decode()
-    assert "我的诉求" in page and "同事的诉求" not in page
+    client.cookies["portal_language"] = "en"  # the same language, the same day
+    [row] = _table_rows(client)
+    assert "我的诉求" in row
 
 
 # --- the case page ---------------------------------------------------------------------------

@@ -97,13 +97,19 @@ def test_the_cached_table_shows_a_notification_read_or_arrived_at_once(signed_in
 
 
 def test_another_users_inbox_never_shows_a_cached_table(signed_in, user):
-    NotificationFactory(recipient=user, subject="只给我的通知")
+    """Two inboxes of one unread notification each, sent at the same moment: the same shape,
+    but each table is keyed by its own rows' ids."""
+    someone = enterprise_user(language="en")
+    at = timezone.now()
+    mine = NotificationFactory(recipient=user, subject="只给我的通知")
+    theirs = NotificationFactory(recipient=someone, subject="只给别人的通知")
+    Notification.objects.filter(pk__in=[mine.pk, theirs.pk]).update(created_at=at)
     assert "只给我的通知" in signed_in.get("/inbox/").content.decode()
     other = Client()
     other.cookies["portal_language"] = "en"
-    other.force_login(enterprise_user(language="en"))
-    html = other.get("/inbox/").content.decode()
-    assert "只给我的通知" not in html and "Your inbox is empty." in html
+    other.force_login(someone)
+    [(state, row)] = _rows(other.get("/inbox/").content.decode())
+    assert "只给别人的通知" in row and "只给我的通知" not in row and state == "is-unread"
 
 
 def test_pages_of_twenty_newer_and_older_without_counting(signed_in, user):

@@ -81,7 +81,9 @@ def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
                 status=Status.SUBMITTED, submitted_at=now)
     # The related rows come as loaded instances, and the database enforces the foreign keys and
     # the check constraints (a new case has no score and no responsible unit, so both hold):
-    # validating those here re-read each related row and ran each constraint as a query.
+    # validating those here re-read each related row and ran each constraint as a query. A
+    # constraint added to Case must be checked here if a new case could break it
+    # (tests/cases/test_services_submit.py pins the list).
     case.full_clean(exclude=["reference", *_OPENING_RELATED], validate_constraints=False)
     case.reference = _steps.reference_allocate(year=day.year)
     case.acceptance_due_date = deadlines.due_date_from(day, _steps.acceptance_days(case))
