@@ -3,6 +3,9 @@
     python -m bench.profile my_cases                 # mean and best ms per request
     python -m bench.profile my_cases --profile 30    # and cProfile's top 30 (own time)
     python -m bench.profile baseline --rows 20       # the bare-Django baseline
+    python -m bench.profile my_cases --queries       # the SQL of one request, each timed
+    python -m bench.profile my_cases --cold          # no cached fragment: a first visit
+    python -m bench.profile case_first_view          # walks the heavy enterprise's cases
 
 Page keys are those of `bench.run.pages()` plus `baseline`. It runs against the bench database
 (BENCH_DATABASE_URL, as `make bench`) with the bench settings, signed in as `make bench` signs in,
