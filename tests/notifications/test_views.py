@@ -152,6 +152,11 @@ def test_opening_one_without_a_link_shows_it(signed_in, user):
     assert "Offices close on 1 October.<br>Back on 8 October." in html
     n.refresh_from_db()
     assert n.read_at is not None
+    when = timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M")
+    assert re.search(rf'Received: <time datetime="[^"]+">{when}</time>', html)
+    signed_in.cookies["portal_language"] = "zh-hans"
+    chinese = signed_in.get(f"/inbox/{n.pk}/").content.decode()
+    assert re.search(rf'接收时间：<time datetime="[^"]+">{when}</time>', chinese)
 
 
 def test_a_link_to_another_site_is_never_followed(signed_in, user):
