@@ -65,7 +65,7 @@ def case_list(request):
                        query=request.GET, size=PAGE_SIZE, params=params)
     return render(request, "cases/list.html", {
         "form": form, "page_rows": page.rows, "links": page.links, "filtered": bool(params),
-        "rows_key": rows_key(page.rows, "updated_at"), "today": timezone.localdate(),
+        "rows_key": rows_key(page.rows, selectors.CASE_ROW_KEY), "today": timezone.localdate(),
         "cases": rows_in_order(selectors.case_list_rows(qs), page.rows),  # the list prints
         "can_submit": permissions.is_enterprise_member(request.user),     # no related row
     })

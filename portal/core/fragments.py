@@ -6,8 +6,9 @@ which is cheap; then, only when the fragment is not cached yet, the full rows. T
 digest of the first read, so a row that changed, arrived or left is a new key, never a stale
 hit, whatever order concurrent transactions commit in (each row carries its own stamp).
 
-    page = keyset_page(qs.only("id", "submitted_at", "updated_at"), ...)
-    key = rows_key(page.rows, "updated_at")
+    ROW_KEY = ("id", "submitted_at", "updated_at")
+    page = keyset_page(qs.only(*ROW_KEY), ...)
+    key = rows_key(page.rows, ROW_KEY)
     rows = rows_in_order(full_qs, page.rows)   # lazy: read only on a miss
 
 and in the template `{% cache 600 name key LANGUAGE_CODE today using="fragments" %}`.
@@ -21,9 +22,10 @@ from django.db.models import QuerySet
 from django.utils.functional import SimpleLazyObject
 
 
-def rows_key(rows, *fields: str) -> str:
-    """Return a digest of the rows' ids and `fields`: equal only for the same printed rows."""
-    state = repr([(row.pk, *(getattr(row, name) for name in fields)) for row in rows])
+def rows_key(rows, fields: tuple[str, ...]) -> str:
+    """Return a digest of the rows' `fields` (those they were read with, the id among them):
+    equal only for the same printed rows."""
+    state = repr([tuple(getattr(row, name) for name in fields) for row in rows])
     return hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
 
 

@@ -18,6 +18,16 @@ def notification_list_for(*, user, unread_only: bool = False) -> QuerySet[Notifi
     return qs
 
 
+# What names an inbox row's printed state: a notification's subject and text never change.
+NOTIFICATION_ROW_KEY = ("id", "created_at", "read_at")
+
+
+def notification_list_keys(qs: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Return `qs` read as only what names each row's printed state: the key of the inbox's
+    cached table (portal/core/fragments.py), as `case_list_keys` for my cases."""
+    return qs.only(*NOTIFICATION_ROW_KEY)
+
+
 def notification_unread_count(*, user) -> int:
     """Count `user`'s unread notifications (the layout's badge, on every signed-in page: by
     plain SQL, through the partial index of unread notifications; the ORM's compilation of

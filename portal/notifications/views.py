@@ -14,7 +14,12 @@ from portal.core.keyset import keyset_page
 
 from .forms import PreferencesForm
 from .models import is_local_path
-from .selectors import notification_list_for, notification_unread_count
+from .selectors import (
+    NOTIFICATION_ROW_KEY,
+    notification_list_for,
+    notification_list_keys,
+    notification_unread_count,
+)
 from .services import (
     notification_mark_all_read,
     notification_mark_read,
@@ -22,7 +27,6 @@ from .services import (
 )
 
 PAGE_SIZE = 20
-ROW_KEY = ("id", "created_at", "read_at")  # what names an inbox row's printed state
 
 
 def _safe_local(request, target: str | None) -> str | None:
@@ -46,13 +50,13 @@ def inbox(request):
     # The page's rows are first read as their ids and read times only: a notification's
     # subject and text never change, so the table is cached under those (ADR 0009) and the
     # full rows are read only to render it.
-    page = keyset_page(qs.only(*ROW_KEY), field="created_at", query=request.GET,
+    page = keyset_page(notification_list_keys(qs), field="created_at", query=request.GET,
                        size=PAGE_SIZE)
     unread = notification_unread_count(user=request.user)
     # unread_count: the layout's badge shows the same number, counted once
     return render(request, "notifications/inbox.html", {
         "page": page, "unread": unread, "unread_count": unread,
-        "rows_key": rows_key(page.rows, "read_at"), "rows": rows_in_order(qs, page.rows),
+        "rows_key": rows_key(page.rows, NOTIFICATION_ROW_KEY), "rows": rows_in_order(qs, page.rows),
     })
 
 
