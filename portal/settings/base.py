@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     # third party
     "allauth",
     "allauth.account",
@@ -76,6 +77,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Every form (pages, allauth, admin widgets) drawn from templates/forms/: error summary, messages
+# tied to their fields, "Enter ..." / "Choose ..." instead of "This field is required."
+FORM_RENDERER = "portal.core.forms.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -126,7 +130,7 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-# allauth's sign-in; a session's user and their permissions read in one query
+# allauth's sign-in; a user's permissions (own and their roles') read in one query
 AUTHENTICATION_BACKENDS = ["portal.accounts.backends.PortalBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -137,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
-SESSION_ENGINE = "portal.accounts.sessions"  # the database store, read by one plain query
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # read by nothing; forms carry the token

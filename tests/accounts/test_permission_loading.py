@@ -1,6 +1,6 @@
-"""A session's user and their permissions are read in one query per request (Django's backends
-took three), and they are the same permissions: own and through groups (roles), fresh on every
-request; a user made inactive or deleted is signed out."""
+"""A user's permissions, own and through groups (roles), are read in one query (ModelBackend took
+two), fresh on every request; a user made inactive or deleted, or whose password changed, is
+signed out."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -26,7 +26,7 @@ def test_permissions_of_groups_and_the_user_are_read_in_one_query():
         assert user.has_perm("orgs.manage_enterprise_members")
         assert user.has_perm("cases.view_pain_points")  # the user's own
         assert not user.has_perm("orgs.supervise_all_units")
-    assert len(queries) == 1 and "UNION" in queries[0]["sql"]
+    assert len(queries) == 1 and '"auth_permission"' in queries[0]["sql"]
 
 
 def test_a_role_taken_away_is_gone_on_the_next_request(client):
@@ -46,29 +46,23 @@ def test_inactive_users_and_superusers():
     assert "ledger.view_ledgerentry" in fresh(root).get_all_permissions()
 
 
-def test_a_pages_user_and_permissions_come_in_one_query(client):
+def test_a_pages_user_and_permissions_come_in_two_queries(client):
+    """The user's row by Django's own get_user, their permissions by one query, both once."""
     user = enterprise_user(admin=True)
     user.user_permissions.add(Permission.objects.get(codename="view_pain_points"))
     client.force_login(user)
-    request = client.get("/").wsgi_request
+    with CaptureQueriesContext(connection) as queries:
+        request = client.get("/cases/").wsgi_request
+    user_queries = [q["sql"] for q in queries if 'FROM "accounts_user"' in q["sql"]]
+    permission_queries = [q["sql"] for q in queries if 'FROM "auth_permission"' in q["sql"]]
+    assert len(user_queries) == 1 and len(permission_queries) == 1
     loaded = request.user
-    assert loaded.pk == user.pk and loaded.email == user.email
-    assert loaded.enterprise_id == user.enterprise_id and loaded.is_active
-    with CaptureQueriesContext(connection) as queries:  # already read with the user
+    assert loaded.pk == user.pk and loaded.enterprise_id == user.enterprise_id
+    with CaptureQueriesContext(connection) as queries:  # already read on the page
         assert loaded.has_perm("orgs.act_for_enterprise")
         assert loaded.has_perm("cases.view_pain_points")
         assert not loaded.has_perm("orgs.supervise_all_units")
     assert len(queries) == 0
-
-
-def test_the_session_user_query_loads_permissions_with_the_user(client):
-    user = enterprise_user()
-    client.force_login(user)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/cases/").status_code == 200
-    user_queries = [q["sql"] for q in queries if '"accounts_user"' in q["sql"]]
-    assert len(user_queries) == 1 and "ARRAY(" in user_queries[0]
-    assert not [q for q in queries if "auth_permission" in q["sql"] and "ARRAY(" not in q["sql"]]
 
 
 def test_a_user_made_inactive_or_deleted_is_signed_out(client):
@@ -82,6 +76,24 @@ def test_a_user_made_inactive_or_deleted_is_signed_out(client):
     client.force_login(user)
     assert client.get("/cases/").status_code == 200
     user.delete()
+    assert client.get("/cases/").status_code == 302
+
+
+def test_a_password_changed_elsewhere_signs_the_session_out(client):
+    user = enterprise_user()
+    client.force_login(user)
+    assert client.get("/cases/").status_code == 200
+    user.set_password("Another-secret-2026")
+    user.save()
+    response = client.get("/cases/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.get("/").wsgi_request.user.is_anonymous
+
+
+def test_signing_out_through_the_portal(client):
+    client.force_login(enterprise_user())
+    assert client.get("/cases/").status_code == 200
+    client.post("/accounts/logout/")
     assert client.get("/cases/").status_code == 302
 
 
