@@ -13,10 +13,13 @@ class EnterpriseSignupForm(SignupForm):
 
     REGISTER, JOIN = "register", "join"
 
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    full_name = forms.CharField(label=_("Full name"), max_length=100,
+                                error_messages={"required": _("Enter your full name")})
     phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False)
     action = forms.ChoiceField(
         label=_("Your enterprise"), widget=forms.RadioSelect, initial=REGISTER,
+        error_messages={"required": _("Choose whether you register your enterprise or join "
+                                      "one that is already registered")},
         choices=[(REGISTER, _("Register my enterprise (I will be its administrator)")),
                  (JOIN, _("Join an enterprise that is already registered"))],
     )
@@ -24,6 +27,7 @@ class EnterpriseSignupForm(SignupForm):
         label=_("Unified social credit code"), max_length=18, min_length=18,
         help_text=_("18 characters, as printed on the business licence (统一社会信用代码)."),
         validators=[validate_credit_code],
+        error_messages={"required": _("Enter the unified social credit code of your enterprise")},
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false",
                                       "autocomplete": "off"}),
     )
@@ -41,7 +45,8 @@ class EnterpriseSignupForm(SignupForm):
     join_message = forms.CharField(label=_("Message to the administrator"), max_length=500,
                                    required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    field_order = ["email", "password1", "password2", "full_name", "phone", "action",
+    # The page's order (templates/account/signup.html), which the error summary follows.
+    field_order = ["full_name", "email", "phone", "password1", "password2", "action",
                    "credit_code", "enterprise_name", "kind", "industry", "industry_division",
                    "size", "address", "join_message"]
 
@@ -52,6 +57,12 @@ class EnterpriseSignupForm(SignupForm):
         cleaned = super().clean()
         code = cleaned.get("credit_code")
         action = cleaned.get("action")
+        if action == self.REGISTER:
+            # Said at once, with the other missing fields, not only after the code is right.
+            if not cleaned.get("enterprise_name") and "enterprise_name" not in self.errors:
+                self.add_error("enterprise_name", _("Enter the name of your enterprise"))
+            if not cleaned.get("industry") and "industry" not in self.errors:
+                self.add_error("industry", _("Choose the industry section of your enterprise"))
         if not code or not action:
             return cleaned
         existing = Enterprise.objects.filter(credit_code=code).first()
@@ -61,9 +72,6 @@ class EnterpriseSignupForm(SignupForm):
                     "An enterprise with this unified social credit code is already registered. "
                     "Choose “Join an enterprise that is already registered” to ask its "
                     "administrator to let you in."))
-            for field in ("enterprise_name", "industry"):
-                if not cleaned.get(field) and field not in self.errors:
-                    self.add_error(field, _("This field is required to register an enterprise."))
             self._check_enterprise(cleaned)
         else:
             if not existing:

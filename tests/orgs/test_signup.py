@@ -84,7 +84,7 @@ def test_email_already_used_is_refused(client):
 def test_missing_required_field_is_refused(client):
     before = counts()
     response = signup(client, enterprise_name="")
-    assert "required to register an enterprise" in response.content.decode()
+    assert "Enter the name of your enterprise" in response.content.decode()
     assert counts() == before
 
 
