@@ -13,6 +13,10 @@ For each of the two services, in this order:
      process on 127.0.0.1 port 6391 (`make run`, data in var/redis) or 6392 (`make test`,
      nothing kept), so it never clashes with a system Redis on 6379.
 
+While `make run` serves, it records the URLs it serves with (embedded or given) and its process id
+in var/run/dev.json (read by portal/settings/running.py), so `manage.py ...` in another terminal
+reaches the same database and Redis with nothing to set; the record goes when it stops.
+
 PORTAL_FORCE_EMBEDDED=1 ignores both the environment and the system services, to exercise the
 embedded path on a machine that has everything.
 
@@ -32,6 +36,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import fcntl
+import json
 import os
 import pwd
 import shutil
@@ -60,10 +65,18 @@ class Profile:
     redis_db: int
     probe_system: bool  # try 127.0.0.1:5432 / :6379 before starting embedded servers
     durable: bool  # keep data safe across crashes (dev) or trade safety for speed (test)
+    record: bool = False  # write var/run/<name>.json for commands in other terminals (dev)
+
+    @property
+    def record_path(self) -> Path:
+        # PORTAL_RUN_PROFILE, as in portal/settings/running.py: a test's `make run` records
+        # under a name of its own, never over a developer's
+        return RUN_DIR / f"{os.environ.get('PORTAL_RUN_PROFILE') or self.name}.json"
 
 
 PROFILES = {
-    "dev": Profile("dev", VAR / "pgdata", VAR / "redis", 6391, 0, probe_system=False, durable=True),
+    "dev": Profile("dev", VAR / "pgdata", VAR / "redis", 6391, 0, probe_system=False, durable=True,
+                   record=True),
     "test": Profile(
         "test", VAR / "test" / "pgdata", VAR / "test" / "redis", 6392, 15,
         probe_system=True, durable=False,
@@ -360,6 +373,30 @@ class EmbeddedRedis:
             self.process.wait()
 
 
+# --- the record other terminals read -----------------------------------------------------------
+
+RECORDED_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")
+
+
+def write_record(path: Path, env: dict[str, str]) -> None:
+    """Record this process and the connection variables it serves with, readable by its user
+    only (a DATABASE_URL may hold a password)."""
+    values = {name: env[name] for name in RECORDED_VARS if env.get(name)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump({"pid": os.getpid(), **values}, handle)
+    partial.replace(path)  # whole or absent, never half-written
+
+
+def remove_record(path: Path) -> None:
+    """Remove the record if it is still this process's (not a later `make run`'s)."""
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(path.read_text()).get("pid") == os.getpid():
+            path.unlink()
+
+
 # --- choosing -----------------------------------------------------------------------------------
 
 
@@ -406,6 +443,7 @@ def provide(profile: str | Profile, *, what: str | None = None) -> Iterator[dict
     forced = force_embedded()
     env: dict[str, str] = {}
     started: list = []
+    recorded = False
     lock = Lock(RUN_DIR / f"{profile.name}.lock")
 
     def need_lock() -> None:
@@ -440,8 +478,13 @@ def provide(profile: str | Profile, *, what: str | None = None) -> Iterator[dict
             env["REDIS_URL"] = env["CELERY_BROKER_URL"] = url
             log(f"Redis: embedded, REDIS_URL={url}")
 
+        if profile.record:
+            write_record(profile.record_path, {**os.environ, **env})
+            recorded = True
         yield env
     finally:
+        if recorded:
+            remove_record(profile.record_path)
         # Stop in reverse order of start; each stop is safe when the start never finished.
         for service in reversed(started):
             try:

@@ -5,6 +5,7 @@ PostgreSQL and Redis, nothing mocked."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -136,6 +137,88 @@ def test_services_come_from_the_environment_when_it_names_them(monkeypatch, self
     assert not embedded_redis_up and not embedded_pg_up
 
 
+# --- the README's commands in a second terminal, beside `make run` or with nothing running -------
+
+
+def _second_terminal(run_profile: str, **extra: str) -> dict[str, str]:
+    """A new shell's environment: no service variable, manage.py's default (development)
+    settings; PORTAL_RUN_PROFILE points the settings at this test's record, not a developer's."""
+    drop = (*SERVICE_VARS, "DJANGO_SETTINGS_MODULE", "LC_ALL", "LC_MESSAGES", "LANG")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    return {**env, "PORTAL_RUN_PROFILE": run_profile, **extra}
+
+
+SHOW_SERVERS = (
+    "import redis; from django.conf import settings; from django.db import connection\n"
+    "with connection.cursor() as cursor: cursor.execute('SHOW data_directory'); "
+    "print(cursor.fetchone()[0])\n"
+    "print(redis.Redis.from_url(settings.CELERY_BROKER_URL).get('selftest-marker').decode())"
+)
+
+
+def test_a_command_in_a_second_terminal_reaches_the_servers_make_run_started(
+    monkeypatch, selftest_profile
+):
+    """`make run`'s way (services.provide with a recording profile, embedded servers), then
+    `manage.py shell` in another terminal with nothing set: the same PostgreSQL and Redis."""
+    monkeypatch.setenv("PORTAL_FORCE_EMBEDDED", "1")
+    profile = dataclasses.replace(selftest_profile, record=True)
+
+    with services.provide(profile) as env:
+        recorded = json.loads(profile.record_path.read_text())
+        mode = profile.record_path.stat().st_mode & 0o777
+        broker = redis.Redis.from_url(env["REDIS_URL"])
+        broker.set("selftest-marker", "running")
+        broker.close()
+        result = run_script("manage.py", "shell", "-c", SHOW_SERVERS,
+                            env=_second_terminal(profile.name))
+
+    assert result.returncode == 0, result.stderr
+    data_directory, marker = result.stdout.split()[-2:]  # after the shell's "N objects imported"
+    assert Path(data_directory).resolve() == profile.pg_dir.resolve()
+    assert marker == "running"
+    assert recorded["DATABASE_URL"] == env["DATABASE_URL"] and recorded["pid"] == os.getpid()
+    assert mode == 0o600  # a DATABASE_URL may hold a password
+    assert not profile.record_path.exists()  # gone with the servers
+
+
+def _dead_pid() -> int:
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    return int(child.stdout)
+
+
+@pytest.mark.parametrize(("command", "language", "expected"), [
+    (["verify_ledger"], "en_US.UTF-8", "The portal is not running: start it with `make run`"),
+    (["createsuperuser"], "zh_CN.UTF-8", "门户没有在运行：请在另一个终端运行 `make run`"),
+    (["shell"], "C.UTF-8", "门户没有在运行"),  # a locale of none of ours: the portal's default
+])
+def test_with_nothing_running_a_command_says_in_one_line_how_to_start_the_portal(
+    command, language, expected
+):
+    # what a `make run` killed before its clean-up leaves: a record whose process is gone
+    stale = services.RUN_DIR / "selftest-stale.json"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text(json.dumps({"pid": _dead_pid(),
+                                 "DATABASE_URL": "postgres://postgres@127.0.0.1:1/gone"}))
+    try:
+        result = run_script("manage.py", *command, timeout=60,
+                            env=_second_terminal("selftest-stale", LANG=language))
+    finally:
+        stale.unlink()
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and expected in result.stderr, result.stderr
+
+
+def test_with_nothing_running_a_command_that_needs_no_database_still_works():
+    result = run_script("manage.py", "demo_totp", env=_second_terminal("selftest-none"))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().isdigit() and len(result.stdout.strip()) == 6
+
+
 # --- scripts/runtests.py: `make test` ----------------------------------------------------------
 
 
@@ -196,7 +279,8 @@ def _get(url: str, timeout: float = 3.0) -> tuple[int, str]:
 
 def test_make_run_serves_the_portal_with_workers_and_ctrl_c_stops_everything(tmp_path):
     """`make run` against the configured services: migrate, seed, web + worker + beat; the
-    health page reports all three parts up; Ctrl-C leaves no process behind."""
+    health page reports all three parts up; `manage.py verify_ledger` in a second terminal,
+    with nothing set, checks make run's ledger; Ctrl-C leaves no process behind."""
     name = f"{settings.DATABASES['default']['NAME']}_devrun"[:63]
     _drop_database(name)
     port = free_port()
@@ -205,6 +289,7 @@ def test_make_run_serves_the_portal_with_workers_and_ctrl_c_stops_everything(tmp
         DATABASE_URL=_url_of_database(name),
         REDIS_URL=settings.CELERY_BROKER_URL,
         NO_COLOR="1",
+        PORTAL_RUN_PROFILE="selftest-devrun",
     )
     log_path = tmp_path / "devrun.log"
     with open(log_path, "w") as log:
@@ -225,6 +310,10 @@ def test_make_run_serves_the_portal_with_workers_and_ctrl_c_stops_everything(tmp
         assert any("runserver" in c for c in commands), commands
         assert any("celery" in c and " worker" in c for c in commands), commands
         assert any("celery" in c and " beat" in c for c in commands), commands
+        beside = run_script("manage.py", "verify_ledger", timeout=60,
+                            env=_second_terminal("selftest-devrun", LANG="en_US.UTF-8"))
+        # without make run's record it would refuse with the one-line message (exit 1)
+        assert beside.returncode == 0 and beside.stdout.strip(), beside.stderr
 
         os.kill(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         assert process.wait(timeout=90) == 0
@@ -233,6 +322,7 @@ def test_make_run_serves_the_portal_with_workers_and_ctrl_c_stops_everything(tmp
         assert alive == [], f"left running after Ctrl-C: {alive}"
         assert not services.port_open("127.0.0.1", port)
         assert log_path.read_text().rstrip().endswith("stopped")
+        assert not (services.RUN_DIR / "selftest-devrun.json").exists()
     except AssertionError as exc:
         raise AssertionError(f"{exc}\n--- devrun output ---\n{log_path.read_text()[-6000:]}") from None
     finally:
