@@ -14,9 +14,9 @@ class ChoiceLabelsMixin:
     """`get_<field>_display()` from a dict built once per field.
 
     Django's version builds the dict of every choice on each call and hashes each lazy label on
-    the way (make_hashable), which translates it: a timeline of 75 steps with 30 actions cost
-    2,000 translations a page. Here the labels stay lazy in the dict and only the one shown is
-    translated, in the request's language.
+    the way (make_hashable), which translates it: a timeline translated every action's label
+    for each of its steps (docs/performance.md, fix 6). Here the labels stay lazy in the dict
+    and only the one shown is translated, in the request's language.
     """
 
     def _get_FIELD_display(self, field):

@@ -1,10 +1,10 @@
 """Pagination of lists too long to count: the admin's cases and enterprises.
 
-`SELECT count(*)` over a million cases reads every row that matches (130 ms at 100,000 cases,
-most of a second for a busy unit at district scale), only to print a number nobody needs
-exactly. `CappedCountPaginator` counts at most `cap` + 1 rows
-(`SELECT count(*) FROM (<query> LIMIT cap + 1)`), shows "10,000+" beyond that, and still
-serves every page past the cap (an empty page past the last row is an `EmptyPage`, as usual).
+`SELECT count(*)` over a million cases reads every row that matches, only to print a number
+nobody needs exactly (figures: docs/performance.md, first round, fix 1).
+`CappedCountPaginator` counts at most `cap` + 1 rows (`SELECT count(*) FROM (<query> LIMIT
+cap + 1)`), shows "10,000+" beyond that, and still serves every page past the cap (an empty
+page past the last row is an `EmptyPage`, as usual).
 `CappedCountAdminMixin` uses it in a `ModelAdmin` and words the counts of the change list.
 """
 
