@@ -44,7 +44,7 @@ def test_enterprise_signs_up_colleague_joins_languages_switch(page, browser, liv
     page.select_option("#id_industry", "C")
     page.fill("#id_industry_division", "39")
     page.get_by_role("button", name="注册").click()
-    expect(page.locator("#id_credit_code_errors")).to_contain_text("不是有效的统一社会信用代码")
+    expect(page.locator("#id_credit_code_error")).to_contain_text("不是有效的统一社会信用代码")
     expect(page.locator("#id_credit_code")).to_have_attribute("aria-invalid", "true")
     axe_check(page)
     shot(page, "signup-invalid-code")
