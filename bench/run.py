@@ -174,13 +174,13 @@ def ensure_data(scale: float, *, regenerate: bool) -> dict:
 
 def bench_facts(info: dict) -> dict:
     """Add what the pages need that the marker does not hold (counts read now)."""
-    from portal.cases.constants import PUBLIC_ACTIONS
+    from portal.cases.kinds import Audience
     from portal.cases.models import Case, CaseEvent, Category
 
     info = dict(info)
     long_id = info.get("long_case_id")
     info["long_case_events"] = CaseEvent.objects.filter(
-        case_id=long_id, action__in=list(PUBLIC_ACTIONS), visible_to_submitter=True).count()
+        case_id=long_id, audience__sees=Audience.SUBMITTER).count()
     info["long_case_all_events"] = CaseEvent.objects.filter(case_id=long_id).count()
     info["heavy_case_count"] = Case.objects.filter(
         enterprise_id=info["heavy_enterprise_id"]).count()
@@ -191,7 +191,7 @@ def bench_facts(info: dict) -> dict:
                       .exclude(pk=long_id).order_by("pk").values_list("pk", flat=True))
     info["first_view_paths"] = [f"/cases/{pk}/" for pk in first_view]
     steps = CaseEvent.objects.filter(case__enterprise_id=info["heavy_enterprise_id"],
-                                     visible_to_submitter=True).exclude(case_id=long_id).count()
+                                     audience__sees=Audience.SUBMITTER).exclude(case_id=long_id).count()
     info["first_view_rows"] = max(1, round(steps / max(1, len(first_view))))
     info["category_id"] = Category.objects.filter(is_active=True).order_by("position", "code")
     info["category_id"] = info["category_id"].values_list("pk", flat=True).first()

@@ -34,7 +34,9 @@ from bench.registry import (
 )
 from bench.text import NOTES, case_tokens, text_pool
 from portal.cases import deadlines
-from portal.cases.constants import PUBLIC_ACTIONS, Stage
+from portal.appeals.kind import APPEAL
+from portal.cases.constants import Stage
+from portal.cases.kinds import GOVERNMENT
 from portal.cases.models import Category, EngineSettings
 from portal.workdays.services import add_working_days
 
@@ -46,7 +48,7 @@ DAY = datetime.timedelta(days=1)
 APPEAL_TYPES = ["inquiry"] * 40 + ["help"] * 30 + ["suggestion"] * 15 + ["complaint"] * 15
 SCORES = [5] * 60 + [4] * 25 + [3] * 8 + [2] * 4 + [1] * 3
 CASE_COLUMNS = [
-    "id", "kind", "reference", "appeal_type", "title", "description", "status", "submitted_at",
+    "id", "kind", "reference", "subtype", "title", "description", "status", "submitted_at",
     "accepted_at", "assigned_at", "signed_for_at", "answered_at", "closed_at",
     "acceptance_due_date", "due_date", "extension_requested_until", "info_requested_at",
     "clock_started_on", "clock_due_on", "clock_cycle", "next_reminder_at", "satisfaction",
@@ -54,8 +56,20 @@ CASE_COLUMNS = [
     "is_supervised", "keywords", "updated_at", "enterprise_id", "responsible_unit_id",
     "subject_unit_id", "submitter_id", "category_id",
 ]
-EVENT_COLUMNS = ["id", "action", "note", "visible_to_submitter", "from_status", "to_status",
-                 "created_at", "extra", "actor_id", "case_id"]
+EVENT_COLUMNS = ["id", "action", "note", "audience", "actor_side", "actor_unit_names",
+                 "from_status", "to_status", "created_at", "extra", "actor_id", "case_id"]
+# As what each step's actor acts (CaseEvent.actor_side); the generator's actors follow this.
+ENTERPRISE_ACTIONS = frozenset({"submit", "provide_info", "rate", "supplement"})
+DEPARTMENT_ACTIONS = frozenset({"accept", "reject", "assign", "approve_extension",
+                                "refuse_extension", "close", "supervise", "supervision_closed"})
+
+
+def _side(action: str, actor) -> str:
+    if actor is None:
+        return "system"
+    if action in ENTERPRISE_ACTIONS:
+        return "enterprise"
+    return "department" if action in DEPARTMENT_ACTIONS else "unit"
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -101,7 +115,8 @@ class _Life:
         from_status = self.status
         if to_status:
             self.status = to_status
-        self.events.append((action, note, action in PUBLIC_ACTIONS if visible is None else visible,
+        self.events.append((action, note, APPEAL.sees(action) if visible is None
+                            else (APPEAL.sees("submit") if visible else int(GOVERNMENT)),
                             "" if action == "submit" else from_status, self.status, at,
                             extra or {}, actor))
         return True
@@ -174,7 +189,7 @@ def load_cases(ctx: Context) -> None:
             submitter = people[0] if rnd.random() < 0.75 else rnd.choice(people)
             code = rnd.choice(category_choices)
             text = rnd.choice(pool[code])
-            appeal_type = rnd.choice(APPEAL_TYPES)
+            subtype = rnd.choice(APPEAL_TYPES)
             unit = rnd.choice(unit_choices)
             subject = None
             if rnd.random() < 0.05:
@@ -184,9 +199,9 @@ def load_cases(ctx: Context) -> None:
             case = {
                 "id": case_id, "reference": reference, "submitted_at": submitted,
                 "enterprise": enterprise, "submitter": submitter, "category": categories[code].pk,
-                "appeal_type": appeal_type, "unit": None, "subject": subject, "text": text,
-                "hdays": handling_days[(code, appeal_type)],
-                "adays": acceptance_days[(code, appeal_type)],
+                "subtype": subtype, "unit": None, "subject": subject, "text": text,
+                "hdays": handling_days[(code, subtype)],
+                "adays": acceptance_days[(code, subtype)],
             }
             life = _simulate(case, rnd=rnd, now=now, unit=unit, units=units,
                              unit_details=unit_details, staff=staff, officials=officials,
@@ -200,8 +215,8 @@ def load_cases(ctx: Context) -> None:
             for action, note, visible, from_s, to_s, at, extra, actor in life.events:
                 event_id += 1
                 lines.append("\t".join((
-                    str(event_id), action, copy_escape(note), "t" if visible else "f", from_s,
-                    to_s, at.isoformat(), copy_escape(esc_json(extra, ensure_ascii=False)),
+                    str(event_id), action, copy_escape(note), str(int(visible)),
+                    _side(action, actor), "{}", from_s, to_s, at.isoformat(), copy_escape(esc_json(extra, ensure_ascii=False)),
                     "\\N" if actor is None else str(actor), str(case_id))) + "\n")
                 # The entry record_step appends (portal.cases.services._steps).
                 ledger.add(at, actor, f"cases.{action}", "cases.case", str(case_id), {
@@ -250,14 +265,14 @@ def create_stage_table(ctx: Context) -> None:
         cursor.execute("ALTER TABLE bench_case_stage ADD COLUMN tokens text")
 
 
-def _handling_days(category, appeal_type) -> int:
+def _handling_days(category, subtype) -> int:
     return deadlines.deadline_working_days(kind="appeal", stage=Stage.HANDLING,
-                                           appeal_type=appeal_type, category=category)
+                                           subtype=subtype, category=category)
 
 
-def _acceptance_days(category, appeal_type) -> int:
+def _acceptance_days(category, subtype) -> int:
     return deadlines.deadline_working_days(kind="appeal", stage=Stage.ACCEPTANCE,
-                                           appeal_type=appeal_type, category=category)
+                                           subtype=subtype, category=category)
 
 
 def _simulate(case, *, rnd, now, unit, units, unit_details, staff, officials, long) -> _Life:
@@ -453,7 +468,7 @@ def _case_row(case, life, *, now, early, late, recorded_before, reminder_rows, s
             supervision_rows.append((
                 "overdue", "open", "", None, None, "", _add_wd(due, 5), marks[1].at, None, "",
                 case["id"], None, None, None, case["unit"]))
-            life.events.append(("supervise", "", False, status, status, marks[1].at,
+            life.events.append(("supervise", "", int(GOVERNMENT), status, status, marks[1].at,
                                 {"supervision_item": len(supervision_rows), "source": "overdue"},
                                 None))
             life.events.sort(key=lambda e: e[5])
@@ -467,7 +482,7 @@ def _case_row(case, life, *, now, early, late, recorded_before, reminder_rows, s
             supervision_rows.append((
                 "overdue", "closed", "", None, None, "", _add_wd(due, 5), opened, closed,
                 "单位已答复，督办办结。", case["id"], None, staff[0], None, case["unit"]))
-            life.events.append(("supervise", "", False, "in_progress", "in_progress", opened,
+            life.events.append(("supervise", "", int(GOVERNMENT), "in_progress", "in_progress", opened,
                                 {"supervision_item": len(supervision_rows), "source": "overdue"},
                                 None))
             life.events.sort(key=lambda e: e[5])
@@ -476,7 +491,7 @@ def _case_row(case, life, *, now, early, late, recorded_before, reminder_rows, s
         stats["overdue"] += overdue
     last_at = life.events[-1][5]
     return (
-        case["id"], "appeal", case["reference"], case["appeal_type"], text.title,
+        case["id"], "appeal", case["reference"], case["subtype"], text.title,
         text.description, status, case["submitted_at"], case.get("accepted_at"),
         case.get("assigned_at"), case.get("signed_for_at"), case.get("answered_at"),
         case.get("closed_at"), case["acceptance_due"], case.get("due_date"),

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.orgs.models import Unit
 
 from . import permissions, selectors, services
-from .constants import TRANSITIONS, Action, ReturnReason, Status
+from .constants import Action, ReturnReason, Status
+from .kinds import kind_spec
 from .forms import MultipleFileField
 from .models import Case
 
@@ -84,7 +85,7 @@ class StepForm(ServiceErrorsMixin, forms.Form):
     """A transition taken from the case's admin page, through exactly one service."""
 
     slug = ""  # in the URL: /admin/cases/case/<pk>/step/<slug>/
-    action = ""  # the Action of constants.TRANSITIONS this step takes
+    action = ""  # the Action (of the case's kind's transition table) this step takes
     title = ""  # the link in the Actions box and the page heading
     intro = ""  # one sentence on what happens
     submit_label = _("Save")
@@ -108,7 +109,8 @@ class StepForm(ServiceErrorsMixin, forms.Form):
 
     @classmethod
     def possible_now(cls, case) -> bool:
-        return case.status in TRANSITIONS[cls.action].sources
+        allowed = kind_spec(case.kind).transition(cls.action)
+        return allowed is not None and case.status in allowed.sources
 
     def submit(self):
         """Call the step's service with the cleaned data; return what it returns."""

@@ -38,7 +38,6 @@ from .admin_forms import (
     unit_choices,
 )
 from .constants import (
-    TRANSITIONS,
     Action,
     ReturnReason,
     Status,
@@ -50,7 +49,6 @@ from .models import Case, CaseEvent, Category, SupervisionItem
 logger = logging.getLogger("portal.cases")
 
 # Where the dispatcher may (re)assign a case: the routing suggestion is shown then.
-ASSIGNABLE = TRANSITIONS[Action.ASSIGN].sources
 # The changelist lists at most this many cases of one pain point by id.
 PAIN_POINT_LINK_MAX = 200
 SAMPLE_TITLES = 3

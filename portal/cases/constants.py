@@ -1,32 +1,14 @@
-"""Choices and the one transition table of the case engine.
+"""The case engine's vocabulary: statuses, actions, reasons, stages, reminder marks.
 
-Every state change is an `Action`; `TRANSITIONS` says from which statuses an action may be
-taken and which status it leads to. Services check this table and nothing else, so the
-state machine can be read (and reviewed) here in one screen. See docs/adr/0005-case-engine.md.
+Which actions a kind of case allows, from which statuses and to which, is the kind's own
+transition table (`KindSpec.transitions`, kinds.py); services check that table and nothing
+else. See docs/adr/0005-case-engine.md.
 """
 
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class Kind(models.TextChoices):
-    """What sort of matter a case is; other apps add a one-to-one detail table per kind."""
-
-    APPEAL = "appeal", _("Enterprise appeal")
-    COMPLAINT = "complaint", _("Complaint or report")
-    ASSIGNMENT = "assignment", _("Observer assignment")
-    OPINION = "opinion", _("Consultation opinion")
-
-
-class AppealType(models.TextChoices):
-    """The nature of an appeal (诉求); it decides the default deadline."""
-
-    INQUIRY = "inquiry", _("Inquiry (咨询)")
-    HELP = "help", _("Request for help (求助)")
-    SUGGESTION = "suggestion", _("Suggestion (建议)")
-    COMPLAINT = "complaint", _("Complaint about a service (投诉)")
 
 
 class Status(models.TextChoices):
@@ -61,6 +43,7 @@ class Action(models.TextChoices):
     APPROVE_EXTENSION = "approve_extension", _("Extension approved")
     REFUSE_EXTENSION = "refuse_extension", _("Extension refused")
     ANSWER = "answer", _("Answered")
+    SUPPLEMENT = "supplement", _("Material added by the submitter")  # 补充材料
     RATE = "rate", _("Rated")
     CLOSE = "close", _("Closed")
     AUTO_CLOSE = "auto_close", _("Closed automatically (not rated in time)")
@@ -114,7 +97,7 @@ ACCEPTANCE_STATUSES = frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED})
 HANDLING_STATUSES = frozenset({S.SIGNED_FOR, S.IN_PROGRESS, S.EXTENSION_REQUESTED, S.REOPENED})
 # The unit holds the case (its queue), whether or not its clock runs.
 UNIT_STATUSES = frozenset({S.ASSIGNED, S.INFO_REQUESTED, *HANDLING_STATUSES})
-_WORKING = frozenset({S.SIGNED_FOR, S.IN_PROGRESS, S.REOPENED})
+
 
 
 @dataclass(frozen=True)
@@ -123,34 +106,10 @@ class Transition:
     targets: frozenset  # empty: the status does not change
 
 
-def _t(sources, *targets) -> Transition:
+def transition(sources, *targets) -> Transition:
+    """A row of a kind's transition table: from `sources` to one of `targets` (none: no change)."""
     return Transition(frozenset(sources), frozenset(targets))
 
-
-TRANSITIONS: dict[str, Transition] = {
-    Action.ACCEPT: _t({S.SUBMITTED}, S.ACCEPTED),
-    Action.REJECT: _t({S.SUBMITTED}, S.NOT_ACCEPTED),
-    # Assigning straight from "submitted" records the acceptance first (two events).
-    Action.ASSIGN: _t({S.SUBMITTED, S.ACCEPTED, S.RETURNED}, S.ASSIGNED),
-    Action.RETURN: _t({S.ASSIGNED, S.SIGNED_FOR, S.IN_PROGRESS}, S.RETURNED),
-    Action.TRANSFER: _t({S.ASSIGNED, S.SIGNED_FOR, S.IN_PROGRESS}, S.ASSIGNED),
-    Action.SIGN_FOR: _t({S.ASSIGNED}, S.SIGNED_FOR),
-    Action.START: _t({S.SIGNED_FOR, S.REOPENED}, S.IN_PROGRESS),
-    Action.REQUEST_INFO: _t(_WORKING, S.INFO_REQUESTED),
-    Action.PROVIDE_INFO: _t({S.INFO_REQUESTED}, S.IN_PROGRESS),
-    Action.REQUEST_EXTENSION: _t(_WORKING, S.EXTENSION_REQUESTED),
-    Action.APPROVE_EXTENSION: _t({S.EXTENSION_REQUESTED}, S.IN_PROGRESS),
-    Action.REFUSE_EXTENSION: _t({S.EXTENSION_REQUESTED}, S.IN_PROGRESS),
-    # A pending extension request lapses when the unit answers anyway.
-    Action.ANSWER: _t({*_WORKING, S.EXTENSION_REQUESTED}, S.ANSWERED),
-    # ≥ 3 closes; ≤ 2 sends the case back to the unit for redo (重办).
-    Action.RATE: _t({S.ANSWERED}, S.CLOSED, S.REOPENED),
-    Action.CLOSE: _t({S.ANSWERED}, S.CLOSED),
-    Action.AUTO_CLOSE: _t({S.ANSWERED}, S.CLOSED),
-    Action.NOTE: _t(set(S)),
-    Action.SUPERVISE: _t(OPEN_STATUSES),
-    Action.SUPERVISION_CLOSED: _t(set(S)),
-}
 
 # The verb of each action for messages such as "You cannot sign for YS-2026-000001 while ...".
 ACTION_VERBS = {
@@ -167,6 +126,7 @@ ACTION_VERBS = {
     Action.APPROVE_EXTENSION: _("approve an extension of"),
     Action.REFUSE_EXTENSION: _("refuse an extension of"),
     Action.ANSWER: _("answer"),
+    Action.SUPPLEMENT: _("add material to"),
     Action.RATE: _("rate"),
     Action.CLOSE: _("close"),
     Action.AUTO_CLOSE: _("close"),
@@ -174,29 +134,3 @@ ACTION_VERBS = {
     Action.SUPERVISE: _("supervise"),
     Action.SUPERVISION_CLOSED: _("close the supervision of"),
 }
-
-# The same table seen as a graph: status → statuses it may move to.
-ALLOWED_TRANSITIONS: dict[str, frozenset] = {
-    status: frozenset(
-        target for t in TRANSITIONS.values() if status in t.sources for target in t.targets
-    )
-    for status in S
-}
-
-# Which actions the submitter sees on their timeline. Internal routing (退单), extension
-# requests and refusals, supervision and internal notes stay inside the government.
-PUBLIC_ACTIONS = frozenset({
-    Action.SUBMIT, Action.ACCEPT, Action.REJECT, Action.ASSIGN, Action.TRANSFER,
-    Action.SIGN_FOR, Action.START, Action.REQUEST_INFO, Action.PROVIDE_INFO,
-    Action.APPROVE_EXTENSION, Action.ANSWER, Action.RATE, Action.CLOSE, Action.AUTO_CLOSE,
-})
-
-# Used when no DeadlineRule row matches (DESIGN §9), in working days.
-DEFAULT_ACCEPTANCE_DAYS = 1
-DEFAULT_HANDLING_DAYS = {
-    AppealType.INQUIRY: 2,
-    AppealType.HELP: 10,
-    AppealType.SUGGESTION: 10,
-    AppealType.COMPLAINT: 15,
-}
-DEFAULT_HANDLING_DAYS_OTHER = 15

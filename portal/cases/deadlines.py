@@ -18,23 +18,18 @@ from django.utils import timezone
 
 from portal.workdays.services import add_working_days, working_days_between
 
-from .constants import (
-    DEFAULT_ACCEPTANCE_DAYS,
-    DEFAULT_HANDLING_DAYS,
-    DEFAULT_HANDLING_DAYS_OTHER,
-    ReminderMark,
-    Stage,
-)
+from .constants import ReminderMark, Stage
+from .kinds import kind_spec
 
 
-def deadline_working_days(*, kind: str, stage: str, appeal_type: str = "", category=None) -> int:
+def deadline_working_days(*, kind: str, stage: str, subtype: str = "", category=None) -> int:
     """Return the working days a stage may take, from the most specific DeadlineRule."""
     from .models import DeadlineRule
 
     category_ids = [c for c in (getattr(category, "pk", None),
                                 getattr(category, "parent_id", None)) if c]
     rules = DeadlineRule.objects.filter(kind=kind, stage=stage).filter(
-        Q(appeal_type=appeal_type or "") | Q(appeal_type=""),
+        Q(subtype=subtype or "") | Q(subtype=""),
     ).filter(Q(category__isnull=True) | Q(category_id__in=category_ids))
 
     def specificity(rule) -> tuple[int, int]:
@@ -44,14 +39,15 @@ def deadline_working_days(*, kind: str, stage: str, appeal_type: str = "", categ
             level = 2
         else:
             level = 1
-        return (level, 1 if rule.appeal_type else 0)
+        return (level, 1 if rule.subtype else 0)
 
     best = max(rules, key=specificity, default=None)
     if best is not None:
         return best.working_days
+    spec = kind_spec(kind)
     if stage == Stage.ACCEPTANCE:
-        return DEFAULT_ACCEPTANCE_DAYS
-    return DEFAULT_HANDLING_DAYS.get(appeal_type, DEFAULT_HANDLING_DAYS_OTHER)
+        return spec.default_acceptance_days
+    return spec.handling_days(subtype)
 
 
 def due_date_from(start: datetime.date, working_days: int) -> datetime.date:

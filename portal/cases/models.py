@@ -28,14 +28,29 @@ from .constants import (
     HANDLING_STATUSES,
     OPEN_STATUSES,
     Action,
-    AppealType,
-    Kind,
     ReminderMark,
     Stage,
     Status,
     SupervisionSource,
     SupervisionStatus,
 )
+from .kinds import GOVERNMENT, Audience, Side, kind_choices, kind_spec, subtype_choices
+
+
+class AudienceField(models.PositiveSmallIntegerField):
+    """Who may see a row: a bit mask of kinds.Audience. Filter with `audience__sees=mask`."""
+
+
+@AudienceField.register_lookup
+class Sees(models.Lookup):
+    """`audience__sees=mask`: the row is seen by at least one of the audiences in `mask`."""
+
+    lookup_name = "sees"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"({lhs} & {rhs}) <> 0", [*lhs_params, *rhs_params]
 
 
 class Category(models.Model):
@@ -82,12 +97,11 @@ class DeadlineRule(models.Model):
     those, one naming the appeal type beats one for any type.
     """
 
-    kind = models.CharField(_("kind of case"), max_length=20, choices=Kind.choices,
-                            default=Kind.APPEAL)
+    kind = models.CharField(_("kind of case"), max_length=20, choices=kind_choices)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices,
                              default=Stage.HANDLING)
-    appeal_type = models.CharField(_("appeal type"), max_length=20, choices=AppealType.choices,
-                                   blank=True, help_text=_("Leave empty for any type."))
+    subtype = models.CharField(_("type"), max_length=20, choices=subtype_choices,
+                               blank=True, help_text=_("Leave empty for any type."))
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="deadline_rules", help_text=_("Leave empty for any category."),
@@ -97,12 +111,12 @@ class DeadlineRule(models.Model):
     )
 
     class Meta:
-        ordering = ["kind", "stage", "appeal_type", "category__code"]
+        ordering = ["kind", "stage", "subtype", "category__code"]
         verbose_name = _("deadline rule")
         verbose_name_plural = _("deadline rules")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "stage", "appeal_type", "category"], nulls_distinct=False,
+                fields=["kind", "stage", "subtype", "category"], nulls_distinct=False,
                 name="deadline_rule_unique",
                 violation_error_message=_("A rule for this kind, stage, type and category "
                                           "already exists; change that one instead."),
@@ -179,11 +193,11 @@ class CaseCounter(models.Model):
 
 class Case(ChoiceLabelsMixin, models.Model):
     id = models.BigAutoField(primary_key=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.APPEAL)
+    kind = models.CharField(_("kind"), max_length=20, choices=kind_choices)
     reference = models.CharField(_("reference number"), max_length=20, unique=True,
                                  editable=False)
-    appeal_type = models.CharField(_("type of appeal"), max_length=20,
-                                   choices=AppealType.choices, blank=True)
+    # The kind's own classification (an appeal's type, a report's misconduct type ...).
+    subtype = models.CharField(_("type"), max_length=20, choices=subtype_choices, blank=True)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="cases",
@@ -252,6 +266,7 @@ class Case(ChoiceLabelsMixin, models.Model):
         verbose_name_plural = _("cases")
         permissions = [
             ("view_pain_points", _("Can read the pain-point analysis of appeals")),
+            ("view_sealed_identity", _("Works at the complaint desk: sees who reported")),
         ]
         indexes = [
             models.Index(fields=["responsible_unit", "status", "due_date"], name="case_unit_queue"),
@@ -293,20 +308,31 @@ class Case(ChoiceLabelsMixin, models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.kind == Kind.APPEAL:
-            if not self.category_id:
-                errors["category"] = _("Choose the category your appeal is about.")
-            if not self.appeal_type:
-                errors["appeal_type"] = _("Choose the type of your appeal.")
-            if not self.enterprise_id:
-                errors["enterprise"] = _("An appeal is filed on behalf of an enterprise.")
+        try:
+            spec = kind_spec(self.kind)
+        except LookupError:
+            raise ValidationError({"kind": _("Choose a kind of case.")}) from None
+        if spec.category_required and not self.category_id:
+            errors["category"] = spec.message("category_required") or _("Choose a category.")
+        if spec.subtype_required and not self.subtype:
+            errors["subtype"] = spec.message("subtype_required") or _("Choose a type.")
+        elif self.subtype and (spec.subtypes is None or self.subtype not in spec.subtypes.values):
+            errors["subtype"] = _("Choose a type from the list.")
+        if spec.enterprise_required and not self.enterprise_id:
+            errors["enterprise"] = (spec.message("enterprise_required")
+                                    or _("Choose the enterprise this is filed for."))
         if self.category_id and not self.pk and not self.category.is_active:
             errors["category"] = _("This category is no longer in use; choose another one.")
         if (self.subject_unit_id and self.responsible_unit_id
                 and self.subject_unit_id == self.responsible_unit_id):
-            errors["responsible_unit"] = _("The unit an appeal is about can never handle it.")
+            errors["responsible_unit"] = _("The unit a case is about can never handle it.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def spec(self):
+        """The declaration of this case's kind (kinds.KindSpec)."""
+        return kind_spec(self.kind)
 
     @property
     def is_open(self) -> bool:
@@ -329,9 +355,19 @@ class CaseEvent(ChoiceLabelsMixin, models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    # As what the actor took the step, and for which unit, as it was then: a timeline never
+    # recomputes these from the actor's current unit (who may have moved since).
+    actor_side = models.CharField(_("as"), max_length=12, choices=Side.choices,
+                                  default=Side.SYSTEM)
+    actor_unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("for unit"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    # The unit's name in each language when the step was taken ({"zh-hans": ..., "en": ...}).
+    actor_unit_names = models.JSONField(_("unit name then"), default=dict, blank=True)
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     note = models.TextField(_("note"), blank=True)
-    visible_to_submitter = models.BooleanField(_("visible to the submitter"), default=False)
+    audience = AudienceField(_("seen by"), default=int(GOVERNMENT))
     from_status = models.CharField(_("from status"), max_length=24, choices=Status.choices,
                                    blank=True)
     to_status = models.CharField(_("to status"), max_length=24, choices=Status.choices,
@@ -352,6 +388,16 @@ class CaseEvent(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def seen_by_submitter(self) -> bool:
+        return bool(self.audience & Audience.SUBMITTER)
+
+    @property
+    def actor_unit_name(self) -> str:
+        """The actor's unit as it was called when the step was taken, in the reader's language."""
+        names = self.actor_unit_names or {}
+        return pick_language(names.get("zh-hans", ""), names.get("zh-hant", ""), names.get("en", ""))
 
     @property
     def unit_name(self) -> str:
@@ -381,10 +427,12 @@ class Attachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # Empty for a sealed submitter's files: the person is kept only by the kind.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    audience = AudienceField(_("seen by"), default=int(GOVERNMENT))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
@@ -394,6 +442,10 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def seen_by_submitter(self) -> bool:
+        return bool(self.audience & Audience.SUBMITTER)
 
 
 class CaseReminder(models.Model):

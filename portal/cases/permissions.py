@@ -9,13 +9,17 @@ API and admin alike.
   enterprise administrator (`orgs.manage_enterprise_members`) sees every case of the
   enterprise. Whoever sees a case on the enterprise side may act for the enterprise on it
   (answer the unit's questions, rate), so a case is not stuck when its submitter is away.
-- The enterprise side never sees internal events (notes, returns, extension requests,
-  supervision); see constants.PUBLIC_ACTIONS.
+- Every event and file carries its audience (kinds.Audience); a viewer sees it when one of
+  their audiences for the case (`audience_of`) is among them. Which steps the submitter side
+  sees is the kind's declaration (`KindSpec.audiences`).
+- Only the complaint desk (`cases.view_sealed_identity`) is of the DESK audience.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from .kinds import GOVERNMENT, Audience, kind_spec
 
 SUPERVISE_ALL = "orgs.supervise_all_units"
 HANDLE_UNIT_CASES = "orgs.handle_unit_cases"
@@ -23,6 +27,7 @@ ACT_FOR_ENTERPRISE = "orgs.act_for_enterprise"
 MANAGE_ENTERPRISE = "orgs.manage_enterprise_members"
 MANAGE_SUPERVISION = "cases.manage_supervision"
 VIEW_PAIN_POINTS = "cases.view_pain_points"
+VIEW_SEALED_IDENTITY = "cases.view_sealed_identity"
 
 
 def is_department(user) -> bool:
@@ -63,11 +68,44 @@ def visible_cases_q(user) -> Q:
     return q
 
 
-def can_act_for_submitter(user, case) -> bool:
-    """May `user` act on the enterprise side of `case` (answer questions, rate)?"""
+def enterprise_may_act(user, case) -> bool:
+    """The rule of kinds submitted by an enterprise: its member who submitted the case, or its
+    administrator, may act for it (answer questions, rate, add material)."""
     if not is_enterprise_member(user) or case.enterprise_id != user.enterprise_id:
         return False
     return case.submitter_id == user.pk or is_enterprise_admin(user)
+
+
+def enterprise_recipients(case) -> list:
+    """Whom a kind submitted by an enterprise notifies: the member who submitted it."""
+    return [case.submitter] if case.submitter_id and case.submitter.is_active else []
+
+
+def can_act_for_submitter(user, case) -> bool:
+    """May `user` act on the submitter's side of `case`? The case's kind decides."""
+    return bool(user and user.is_authenticated and kind_spec(case.kind).can_act_for_submitter(user, case))
+
+
+def is_complaint_desk(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(VIEW_SEALED_IDENTITY))
+
+
+def audience_of(user, case) -> int:
+    """Return the audiences (kinds.Audience bits) `user` belongs to for `case`; 0: none.
+
+    The one answer to "which steps and files of this case may this person see": pages, admin,
+    API, exports and cached fragments all filter with it (`audience__sees=audience_of(...)`).
+    """
+    mask = 0
+    if is_department(user):
+        mask |= Audience.DEPARTMENT
+        if is_complaint_desk(user):
+            mask |= Audience.DESK
+    if can_handle(user, case):
+        mask |= Audience.UNITS
+    if can_act_for_submitter(user, case):
+        mask |= Audience.SUBMITTER
+    return int(mask | Audience.PUBLIC) if mask else 0
 
 
 def can_handle(user, case) -> bool:
@@ -81,12 +119,12 @@ def can_dispatch(user) -> bool:
 
 
 def sees_internal(user, case) -> bool:
-    """May `user` see the internal steps of `case` (government side)?"""
-    return is_department(user) or can_handle(user, case)
+    """Is `user` on the government's side of `case` (department or responsible unit)?"""
+    return bool(audience_of(user, case) & GOVERNMENT)
 
 
 def can_view_case(user, case) -> bool:
-    return sees_internal(user, case) or can_act_for_submitter(user, case)
+    return bool(audience_of(user, case))
 
 
 def can_manage_supervision(user) -> bool:
@@ -98,12 +136,7 @@ def can_view_pain_points(user) -> bool:
 
 
 def can_view_attachment(user, attachment) -> bool:
-    case = attachment.case
-    if sees_internal(user, case):
-        return True
-    if not can_act_for_submitter(user, case):
-        return False
-    return attachment.event_id is None or attachment.event.visible_to_submitter
+    return bool(audience_of(user, attachment.case) & attachment.audience)
 
 
 def require(allowed: bool, message: str | None = None) -> None:
@@ -127,4 +160,4 @@ def require_dispatch(user) -> None:
 
 def require_submitter_side(user, case) -> None:
     require(can_act_for_submitter(user, case),
-            _("Only the enterprise that submitted %(ref)s may do this.") % {"ref": case.reference})
+            _("Only the party that submitted %(ref)s may do this.") % {"ref": case.reference})

@@ -18,7 +18,8 @@ from portal.orgs.models import Unit
 from portal.workdays.services import add_working_days
 
 from . import deadlines, permissions
-from .constants import HANDLING_STATUSES, UNIT_STATUSES, Kind, SupervisionStatus
+from .constants import HANDLING_STATUSES, UNIT_STATUSES, SupervisionStatus
+from .kinds import registered_kinds
 from .models import (
     Attachment,
     Case,
@@ -114,14 +115,14 @@ def case_timeline_for(*, case: Case, user) -> QuerySet[CaseEvent]:
     in the list `files` (a list, not a manager: a timeline of 75 steps asking each step's
     manager for its prefetched files built 150 querysets a page).
 
-    The enterprise side sees only the public steps, never internal notes.
+    Only the steps whose audience includes one of the viewer's (permissions.audience_of).
     """
     permissions.require_view(user, case)
-    qs = case.events.select_related("actor").prefetch_related(
-        Prefetch("attachments", to_attr="files"))
-    if not permissions.sees_internal(user, case):
-        qs = qs.filter(visible_to_submitter=True)
-    return qs.order_by("created_at", "id")
+    audience = permissions.audience_of(user, case)
+    files = Attachment.objects.filter(audience__sees=audience)
+    return (case.events.filter(audience__sees=audience).select_related("actor")
+            .prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
+            .order_by("created_at", "id"))
 
 
 def case_last_event_id(*, case: Case) -> int | None:
@@ -132,17 +133,14 @@ def case_last_event_id(*, case: Case) -> int | None:
 
 def case_latest_step(*, case: Case, user, action: str) -> CaseEvent | None:
     """Return the newest step `action` of `case` that `user` may see, with its files."""
-    return (case_timeline_for(case=case, user=user).select_related("actor__unit")
+    return (case_timeline_for(case=case, user=user)
             .filter(action=action).order_by("-created_at", "-id").first())
 
 
 def case_attachments_for(*, case: Case, user) -> QuerySet[Attachment]:
     """Return the files of `case` that `user` may download."""
     permissions.require_view(user, case)
-    qs = case.attachments.select_related("event", "uploaded_by")
-    if not permissions.sees_internal(user, case):
-        qs = qs.filter(Q(event__isnull=True) | Q(event__visible_to_submitter=True))
-    return qs
+    return case.attachments.filter(audience__sees=permissions.audience_of(user, case))
 
 
 def unit_workload(*, user, today: datetime.date | None = None) -> list[Unit]:
@@ -225,9 +223,14 @@ class PainPoint:
         return f"{name} · {self.topic}" if self.topic else name
 
 
+def pain_point_kinds() -> list[str]:
+    """The kinds whose cases are sorted into pain points (Art. 6(1): enterprises' appeals)."""
+    return [spec.code for spec in registered_kinds() if spec.pain_points]
+
+
 def _groups(*, start, end, category=None, min_support: int = 3) -> dict:
     """Group the period's appeals by (category id, topic); see pain_points."""
-    qs = Case.objects.filter(kind=Kind.APPEAL, submitted_at__gte=deadlines.day_start(start),
+    qs = Case.objects.filter(kind__in=pain_point_kinds(), submitted_at__gte=deadlines.day_start(start),
                              submitted_at__lt=deadlines.day_start(end + datetime.timedelta(1)))
     if category is not None:
         qs = qs.filter(category=category)

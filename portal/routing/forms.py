@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.cases.constants import AppealType
+from portal.appeals.constants import AppealType
 from portal.cases.models import Category
 from portal.orgs.models import Industry, Unit
 

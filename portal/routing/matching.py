@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from portal.cases.constants import AppealType
+from portal.appeals.constants import AppealType
 
 from .learning import CaseFacts
 from .models import RoutingRule

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.cases.constants import AppealType
+from portal.appeals.constants import AppealType
 
 from . import text
 from .constants import Classifier

@@ -61,7 +61,7 @@ def case_facts(case: Case) -> CaseFacts:
     industry = case.enterprise.industry_id if case.enterprise_id else ""
     return CaseFacts(
         title=case.title, description=case.description, kind=case.kind,
-        appeal_type=case.appeal_type or "",
+        appeal_type=case.subtype or "",
         category_id=category.pk if category else None,
         category_code=category.code if category else "",
         parent_category_id=parent.pk if parent else None,
@@ -97,7 +97,7 @@ def training_samples(*, limit: int = MAX_TRAINING_SAMPLES) -> list[tuple[CaseFac
             .filter(status__in=KEPT_STATUSES, responsible_unit__isnull=False,
                     signed_for_at__isnull=False)
             .order_by("-signed_for_at", "-id")
-            .values_list("title", "description", "kind", "appeal_type", "category_id",
+            .values_list("title", "description", "kind", "subtype", "category_id",
                          "category__code", "category__parent_id", "category__parent__code",
                          "enterprise__industry_id", "subject_unit_id", "responsible_unit_id"))
     samples = []

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "portal.workdays",
     "portal.notifications",
     "portal.cases",
+    "portal.appeals",
     "portal.routing",
     # feature apps
     "complaints",

@@ -7,8 +7,9 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.cases import services
-from portal.cases.constants import AppealType
+from portal.appeals.constants import AppealType
 from portal.cases.models import Category, ReplyTemplate
+from portal.appeals.services import appeal_submit
 from tests.factories import enterprise_user, unit_official
 
 # Smallest real files of each accepted kind, made here rather than shipped.
@@ -63,15 +64,15 @@ class ReplyTemplateFactory(factory.django.DjangoModelFactory):
     body = "您好，您反映的问题已办理。"
 
 
-def submit_case(submitter=None, *, category=None, appeal_type=AppealType.HELP, title=None,
+def submit_case(submitter=None, *, category=None, subtype=AppealType.HELP, title=None,
                 description="我司办理施工许可证时材料被多次退回，希望明确所需材料清单。",
                 subject_unit=None, files=()):
     submitter = submitter or enterprise_user()
     submit_case.n = getattr(submit_case, "n", 0) + 1
-    return services.case_submit(
+    return appeal_submit(
         submitter=submitter, title=title or f"施工许可办理问题 {submit_case.n}",
         description=description, category=category or CategoryFactory(),
-        appeal_type=appeal_type, subject_unit=subject_unit, files=files,
+        subtype=subtype, subject_unit=subject_unit, files=files,
     )
 
 

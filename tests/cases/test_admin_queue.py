@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from portal.accounts.roles import Role
 from portal.cases import services
 from portal.cases.admin.case import CaseAdmin
-from portal.cases.constants import AppealType, Status
+from portal.appeals.constants import AppealType
+from portal.cases.constants import Status
 from portal.cases.models import Case
 from portal.core.paginator import CappedCountPaginator
 from tests.factories import UnitFactory, UserFactory, unit_official
@@ -80,10 +81,10 @@ def test_department_sees_every_case_and_the_responsible_unit(client, dept, unit,
 
 def test_filters_use_the_engines_overdue_and_due_soon(client, dept, unit, official):
     with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=False):  # Monday
-        late = signed_case(dept, unit, official, appeal_type=AppealType.INQUIRY)  # due 3-4
-        relaxed = signed_case(dept, unit, official, appeal_type=AppealType.HELP)  # due 3-16
+        late = signed_case(dept, unit, official, subtype=AppealType.INQUIRY)  # due 3-4
+        relaxed = signed_case(dept, unit, official, subtype=AppealType.HELP)  # due 3-16
     with time_machine.travel(local_dt(2026, 3, 4, 9, 0), tick=False):
-        soon = signed_case(dept, unit, official, appeal_type=AppealType.INQUIRY)  # due 3-6
+        soon = signed_case(dept, unit, official, subtype=AppealType.INQUIRY)  # due 3-6
     paused = services.case_request_info(case=signed_case(dept, unit, official), actor=official,
                                         question="请补充营业执照。")
     login(client, official)
@@ -103,14 +104,14 @@ def test_filters_use_the_engines_overdue_and_due_soon(client, dept, unit, offici
 def test_status_category_type_and_supervised_filters(client, dept, unit, official):
     tax = CategoryFactory()
     vat = CategoryFactory(parent=tax)
-    in_sub = signed_case(dept, unit, official, category=vat, appeal_type=AppealType.INQUIRY)
+    in_sub = signed_case(dept, unit, official, category=vat, subtype=AppealType.INQUIRY)
     other = assigned_case(dept, unit)
     login(client, official)
     by_category = rows(client.get(QUEUE, {"category": tax.pk}))  # includes sub-categories
     assert in_sub.reference in by_category and other.reference not in by_category
     by_status = rows(client.get(QUEUE, {"status": Status.ASSIGNED}))
     assert other.reference in by_status and in_sub.reference not in by_status
-    by_type = rows(client.get(QUEUE, {"appeal_type__exact": AppealType.INQUIRY}))
+    by_type = rows(client.get(QUEUE, {"subtype__exact": AppealType.INQUIRY}))
     assert in_sub.reference in by_type and other.reference not in by_type
     supervised = client.get(QUEUE, {"is_supervised__exact": "1"})
     assert in_sub.reference not in supervised.content.decode()

@@ -173,7 +173,7 @@ def test_answer_with_a_reply_template(client, dept, unit, official, other_unit):
     case.refresh_from_db()
     assert case.status == Status.ANSWERED
     answer = CaseEvent.objects.get(case=case, action=Action.ANSWER)
-    assert answer.note.startswith("您好") and answer.visible_to_submitter
+    assert answer.note.startswith("您好") and answer.seen_by_submitter
     assert answer.attachments.get().original_name == "清单.pdf"
 
 
@@ -276,7 +276,7 @@ def test_internal_note_is_kept_from_the_enterprise(client, dept, unit, official)
     assert "Write the note." in errors(client.post(step_url(case, "note"), {"note": ""}))
     assert client.post(step_url(case, "note"), {"note": "企业负责人电话 138..."}).status_code == 302
     note = CaseEvent.objects.get(case=case, action=Action.NOTE)
-    assert not note.visible_to_submitter
+    assert not note.seen_by_submitter
     html = client.get(f"{QUEUE}{case.pk}/change/").content.decode()
     assert "企业负责人电话" in html and "Internal" in html
 

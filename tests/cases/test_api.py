@@ -11,7 +11,8 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from portal.cases import services
-from portal.cases.constants import AppealType, ReturnReason, Status
+from portal.appeals.constants import AppealType
+from portal.cases.constants import ReturnReason, Status
 from portal.cases.models import Attachment, Case, CaseEvent
 from tests.factories import UnitFactory, unit_official
 
@@ -76,10 +77,10 @@ def test_each_side_lists_only_the_cases_it_may_see(dept, unit, official, other_u
 def test_list_filters_by_status_type_category_and_overdue(dept, unit, submitter):
     roads = CategoryFactory(code="roads")
     with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=True):
-        late = signed_case(dept, unit, submitter=submitter, appeal_type=AppealType.INQUIRY,
+        late = signed_case(dept, unit, submitter=submitter, subtype=AppealType.INQUIRY,
                            category=roads)
     with time_machine.travel(local_dt(2026, 3, 20, 9, 0), tick=True):
-        suggestion = submit_case(submitter, appeal_type=AppealType.SUGGESTION)
+        suggestion = submit_case(submitter, subtype=AppealType.SUGGESTION)
         client = api(submitter)
 
         def ids(**params):
@@ -427,7 +428,7 @@ def test_the_written_out_list_serializer_prints_what_drf_prints_field_by_field(
         dept, unit, submitter):
     from rest_framework import serializers
 
-    from portal.cases.api.serializers import CaseListOutputSerializer
+    from portal.appeals.api.serializers import CaseListOutputSerializer
 
     other = UnitFactory()
     new = submit_case(submitter)  # no unit, no due date yet

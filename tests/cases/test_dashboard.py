@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.roles import Role
 from portal.cases import services
-from portal.cases.constants import AppealType, ReturnReason
+from portal.appeals.constants import AppealType
+from portal.cases.constants import ReturnReason
 from tests.factories import UnitFactory, UserFactory, unit_official
 from tests.totp import login
 
@@ -38,7 +39,7 @@ def week(dept):
     a, b = unit_official(unit_a), unit_official(unit_b)
     at = lambda *args: time_machine.travel(local_dt(2026, 3, *args), tick=False)  # noqa: E731
     with at(2, 9, 0):  # Monday
-        late = signed_case(dept, unit_a, a, appeal_type=AppealType.INQUIRY)  # due 4 March
+        late = signed_case(dept, unit_a, a, subtype=AppealType.INQUIRY)  # due 4 March
         happy = signed_case(dept, unit_a, a)
         unhappy = signed_case(dept, unit_a, a)
         bounced = signed_case(dept, unit_b, b)
@@ -50,7 +51,7 @@ def week(dept):
         unhappy = services.case_answer(case=unhappy, actor=a, answer="已答复。")  # 2 days
         services.case_rate(case=unhappy, actor=unhappy.submitter, score=1, comment="未解决。")
     with at(9, 9, 0):
-        soon = signed_case(dept, unit_b, b, appeal_type=AppealType.INQUIRY)  # due 11 March
+        soon = signed_case(dept, unit_b, b, subtype=AppealType.INQUIRY)  # due 11 March
         item = services.supervision_open(actor=dept, target="三日内答复企业", due_date=FUTURE,
                                          case=late)
     return {"a": unit_a, "b": unit_b, "late": late, "soon": soon, "item": item}

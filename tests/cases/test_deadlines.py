@@ -6,7 +6,8 @@ import pytest
 import time_machine
 
 from portal.cases import services
-from portal.cases.constants import AppealType, Kind, ReminderMark, Stage
+from portal.appeals.constants import AppealType, KIND as APPEAL_KIND
+from portal.cases.constants import ReminderMark, Stage
 from portal.cases.deadlines import deadline_working_days, reminder_marks
 from portal.cases.models import DeadlineRule
 
@@ -16,29 +17,29 @@ D = datetime.date
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("stage", "appeal_type", "days"), [
+@pytest.mark.parametrize(("stage", "subtype", "days"), [
     (Stage.ACCEPTANCE, AppealType.INQUIRY, 1),
     (Stage.HANDLING, AppealType.INQUIRY, 2),
     (Stage.HANDLING, AppealType.HELP, 10),
     (Stage.HANDLING, AppealType.SUGGESTION, 10),
     (Stage.HANDLING, AppealType.COMPLAINT, 15),
 ])
-def test_default_rules_are_those_of_design_section_9(stage, appeal_type, days):
-    assert deadline_working_days(kind=Kind.APPEAL, stage=stage, appeal_type=appeal_type) == days
+def test_default_rules_are_those_of_design_section_9(stage, subtype, days):
+    assert deadline_working_days(kind=APPEAL_KIND, stage=stage, subtype=subtype) == days
 
 
 @pytest.mark.django_db
 def test_the_most_specific_rule_wins():
     parent = CategoryFactory()
     child = CategoryFactory(parent=parent)
-    DeadlineRule.objects.create(kind=Kind.APPEAL, stage=Stage.HANDLING, category=parent,
+    DeadlineRule.objects.create(kind=APPEAL_KIND, stage=Stage.HANDLING, category=parent,
                                 working_days=7)
-    DeadlineRule.objects.create(kind=Kind.APPEAL, stage=Stage.HANDLING, category=child,
+    DeadlineRule.objects.create(kind=APPEAL_KIND, stage=Stage.HANDLING, category=child,
                                 working_days=5)
-    DeadlineRule.objects.create(kind=Kind.APPEAL, stage=Stage.HANDLING, category=child,
-                                appeal_type=AppealType.INQUIRY, working_days=1)
+    DeadlineRule.objects.create(kind=APPEAL_KIND, stage=Stage.HANDLING, category=child,
+                                subtype=AppealType.INQUIRY, working_days=1)
     days = lambda t, c: deadline_working_days(  # noqa: E731
-        kind=Kind.APPEAL, stage=Stage.HANDLING, appeal_type=t, category=c)
+        kind=APPEAL_KIND, stage=Stage.HANDLING, subtype=t, category=c)
     assert days(AppealType.INQUIRY, child) == 1  # category + type
     assert days(AppealType.HELP, child) == 5  # category
     assert days(AppealType.HELP, parent) == 7  # parent's rule
@@ -55,7 +56,7 @@ def test_sign_for_across_national_day_2026(dept, unit, official):
     day (7); 12, 13, 14 Oct (8-10). Due: Wednesday 14 October 2026.
     """
     with time_machine.travel(local_dt(2026, 9, 23, 10, 0), tick=False):
-        case = assigned_case(dept, unit, appeal_type=AppealType.HELP)
+        case = assigned_case(dept, unit, subtype=AppealType.HELP)
         case = services.case_sign_for(case=case, actor=official)
     assert case.due_date == D(2026, 10, 14)
 
@@ -69,7 +70,7 @@ def test_inquiry_across_spring_festival_2026(dept, unit, official):
     on the make-up Saturday 14 February.
     """
     with time_machine.travel(local_dt(2026, 2, 13, 9, 0), tick=False):
-        case = assigned_case(dept, unit, appeal_type=AppealType.INQUIRY)
+        case = assigned_case(dept, unit, subtype=AppealType.INQUIRY)
         assert case.acceptance_due_date == D(2026, 2, 14)
         case = services.case_sign_for(case=case, actor=official)
     assert case.due_date == D(2026, 2, 24)
@@ -121,9 +122,9 @@ def test_a_correction_of_the_calendar_by_the_department_moves_new_due_dates(dept
 
     with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=False):
         first = services.case_sign_for(
-            case=assigned_case(dept, unit, appeal_type=AppealType.INQUIRY), actor=official)
+            case=assigned_case(dept, unit, subtype=AppealType.INQUIRY), actor=official)
         calendar_day_set(actor=dept, date=D(2026, 3, 3), kind=CalendarDay.Kind.HOLIDAY,
                          name="test closure")
         second = services.case_sign_for(
-            case=assigned_case(dept, unit, appeal_type=AppealType.INQUIRY), actor=official)
+            case=assigned_case(dept, unit, subtype=AppealType.INQUIRY), actor=official)
     assert (first.due_date, second.due_date) == (D(2026, 3, 4), D(2026, 3, 5))

@@ -4,9 +4,11 @@ import pytest
 import time_machine
 
 from portal.cases import selectors, services
-from portal.cases.constants import Action, AppealType, Status
+from portal.appeals.constants import AppealType
+from portal.cases.constants import Action, Status
 from portal.ledger.models import LedgerEntry
 from portal.notifications.models import Notification
+from portal.appeals.services import appeal_submit
 
 from .factories import PDF_BYTES, local_dt, upload
 
@@ -17,9 +19,9 @@ def test_submit_assign_answer_rate_1_redo_answer_rate_5_closed(
         dept, unit, official, submitter, category, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), \
             time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=True):
-        case = services.case_submit(
+        case = appeal_submit(
             submitter=submitter, title="厂房消防验收排期太久", description="已提交两个月未安排验收。",
-            category=category, appeal_type=AppealType.HELP,
+            category=category, subtype=AppealType.HELP,
             files=[upload("申请表.pdf", PDF_BYTES)])
         case = services.case_assign(case=case, actor=dept, unit=unit, note="请加急")
         case = services.case_sign_for(case=case, actor=official)

@@ -6,35 +6,33 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from portal.cases.constants import (
-    ALLOWED_TRANSITIONS,
-    FINAL_STATUSES,
-    PUBLIC_ACTIONS,
-    TRANSITIONS,
-    Action,
-    Status,
-)
+from portal.appeals.constants import TRANSITIONS
+from portal.appeals.kind import APPEAL
+from portal.cases.constants import FINAL_STATUSES, Action, Status
+from portal.cases.kinds import Audience
 from portal.cases.models import Case, Category, EngineSettings
 from tests.factories import UnitFactory, enterprise_user
 
 from .factories import CategoryFactory, local_dt, submit_case
 
 
-def test_every_status_is_reachable_and_final_ones_lead_nowhere():
+def test_every_appeal_status_is_reachable_and_final_ones_lead_nowhere():
+    allowed = APPEAL.allowed_transitions
     reachable = {Status.SUBMITTED}
-    for targets in ALLOWED_TRANSITIONS.values():
+    for targets in allowed.values():
         reachable |= targets
     assert reachable == set(Status)
     for status in FINAL_STATUSES:
-        assert ALLOWED_TRANSITIONS[status] == frozenset()
-    assert ALLOWED_TRANSITIONS[Status.ANSWERED] == {Status.CLOSED, Status.REOPENED}
+        assert allowed.get(status, frozenset()) == frozenset()
+    assert allowed[Status.ANSWERED] == {Status.CLOSED, Status.REOPENED}
 
 
-def test_every_action_has_a_row_and_internal_steps_are_not_public():
+def test_every_appeal_action_has_a_row_and_internal_steps_are_not_seen_by_the_enterprise():
     assert set(TRANSITIONS) == set(Action) - {Action.SUBMIT}
     for internal in (Action.NOTE, Action.RETURN, Action.REQUEST_EXTENSION,
                      Action.REFUSE_EXTENSION, Action.SUPERVISE):
-        assert internal not in PUBLIC_ACTIONS
+        assert not APPEAL.sees(internal) & Audience.SUBMITTER
+    assert APPEAL.sees(Action.ANSWER) & Audience.SUBMITTER
 
 
 @pytest.mark.django_db(transaction=True)

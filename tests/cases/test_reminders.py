@@ -9,7 +9,8 @@ import time_machine
 from django.db import connection
 
 from portal.cases import services
-from portal.cases.constants import AppealType, ReminderMark, Status, SupervisionSource
+from portal.appeals.constants import AppealType
+from portal.cases.constants import ReminderMark, Status, SupervisionSource
 from portal.cases.models import Case, CaseReminder, SupervisionItem
 from portal.notifications.models import Notification
 from tests.factories import department_staff, unit_official
@@ -30,7 +31,7 @@ def _national_day_case(dept, unit, official):
     """A help request signed for on 23 Sep 2026: due 14 Oct; marks 13 Oct 00:00, 15 Oct 00:00,
     12 Nov 00:00 (see test_deadlines)."""
     with time_machine.travel(local_dt(2026, 9, 23, 10, 0), tick=False):
-        case = assigned_case(dept, unit, appeal_type=AppealType.HELP)
+        case = assigned_case(dept, unit, subtype=AppealType.HELP)
         return services.case_sign_for(case=case, actor=official)
 
 

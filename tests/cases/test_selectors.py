@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.cases import selectors, services
-from portal.cases.constants import Action, AppealType, Status, SupervisionStatus
+from portal.appeals.constants import AppealType
+from portal.cases.constants import Action, Status, SupervisionStatus
 from portal.cases.models import SupervisionItem
 from tests.factories import enterprise_user, unit_official
 
@@ -90,9 +91,9 @@ def test_queue_filters(dept, unit, official):
     sub_tax = CategoryFactory(parent=tax)
     with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=False):
         # Inquiry: due Wednesday 4 March; help request: due Monday 16 March.
-        soon = signed_case(dept, unit, official, appeal_type=AppealType.INQUIRY, category=tax,
+        soon = signed_case(dept, unit, official, subtype=AppealType.INQUIRY, category=tax,
                            title="企业所得税汇算清缴")
-        later = signed_case(dept, unit, official, appeal_type=AppealType.HELP, category=land,
+        later = signed_case(dept, unit, official, subtype=AppealType.HELP, category=land,
                             title="用地规划许可")
         waiting = assigned_case(dept, unit, category=sub_tax, title="发票领用")
     queue = lambda **kw: _refs(selectors.case_queue(user=official, **kw))  # noqa: E731
@@ -114,8 +115,8 @@ def test_queue_filters(dept, unit, official):
 
 def test_unit_workload_counts_per_unit(dept, unit, official, other_unit):
     with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=False):
-        signed_case(dept, unit, official, appeal_type=AppealType.INQUIRY)  # due 4 March
-        signed_case(dept, unit, official, appeal_type=AppealType.HELP)  # due 16 March
+        signed_case(dept, unit, official, subtype=AppealType.INQUIRY)  # due 4 March
+        signed_case(dept, unit, official, subtype=AppealType.HELP)  # due 16 March
         assigned_case(dept, other_unit)
     SupervisionItem.objects.create(source="manual", unit=unit, target="t",
                                    due_date=datetime.date(2026, 4, 1))

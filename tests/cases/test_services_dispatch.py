@@ -60,7 +60,7 @@ def test_not_accepted_needs_a_reason_which_the_enterprise_sees(dept, submitter):
     case = services.case_reject(case=case, actor=dept, reason="不属于政务服务范围")
     assert case.status == Status.NOT_ACCEPTED and case.closed_at and case.next_reminder_at is None
     event = CaseEvent.objects.get(case=case, action=Action.REJECT)
-    assert event.visible_to_submitter and event.note == "不属于政务服务范围"
+    assert event.seen_by_submitter and event.note == "不属于政务服务范围"
 
 
 def test_assigning_a_submitted_case_accepts_it_first_and_tells_the_unit(
@@ -73,8 +73,8 @@ def test_assigning_a_submitted_case_accepts_it_first_and_tells_the_unit(
     assert _events(case) == [Action.SUBMIT, Action.ACCEPT, Action.ASSIGN, Action.NOTE]
     # The dispatcher's instruction is internal; the assignment itself is public.
     note = CaseEvent.objects.get(case=case, action=Action.NOTE)
-    assert note.note == "请优先办理" and not note.visible_to_submitter
-    assert CaseEvent.objects.get(case=case, action=Action.ASSIGN).visible_to_submitter
+    assert note.note == "请优先办理" and not note.seen_by_submitter
+    assert CaseEvent.objects.get(case=case, action=Action.ASSIGN).seen_by_submitter
     assert Notification.objects.filter(recipient=official, subject__contains="sign for").exists()
 
 
@@ -119,7 +119,7 @@ def test_return_goes_back_to_the_department_off_the_enterprise_timeline(
     assert case.return_count == 1 and case.due_date is None
     assert case.next_reminder_at is not None  # the department's clock runs again
     event = CaseEvent.objects.get(case=case, action=Action.RETURN)
-    assert not event.visible_to_submitter
+    assert not event.seen_by_submitter
     assert event.extra["reason"] == "not_competent" and event.extra["unit"] == unit.pk
     assert Notification.objects.filter(recipient=dept, subject__contains="returned").exists()
     # The department reassigns it.
@@ -161,7 +161,7 @@ def test_transfer_moves_the_case_and_the_new_unit_signs_for_it(dept, unit, offic
     assert case.status == Status.ASSIGNED and case.responsible_unit == other
     assert case.due_date is None and case.next_reminder_at is None
     event = CaseEvent.objects.get(case=case, action=Action.TRANSFER)
-    assert event.visible_to_submitter and event.extra["from_unit"] == unit.pk
+    assert event.seen_by_submitter and event.extra["from_unit"] == unit.pk
     # The old unit has lost it; the new one signs for it and its own clock starts.
     with pytest.raises(PermissionDenied):
         services.case_start(case=case, actor=official)
@@ -199,7 +199,7 @@ def test_extension_approved_moves_the_due_date_and_tells_the_enterprise(
     case = services.case_request_extension(case=case, actor=official, until=wanted,
                                            reason="需要现场核查")
     assert case.status == Status.EXTENSION_REQUESTED and case.extension_requested_until == wanted
-    assert not CaseEvent.objects.get(case=case, action=Action.REQUEST_EXTENSION).visible_to_submitter
+    assert not CaseEvent.objects.get(case=case, action=Action.REQUEST_EXTENSION).seen_by_submitter
     with pytest.raises(PermissionDenied):
         services.case_decide_extension(case=case, actor=official, approve=True)
     with django_capture_on_commit_callbacks(execute=True):
@@ -207,7 +207,7 @@ def test_extension_approved_moves_the_due_date_and_tells_the_enterprise(
     assert case.status == Status.IN_PROGRESS and case.due_date == wanted
     assert case.extension_requested_until is None
     event = CaseEvent.objects.get(case=case, action=Action.APPROVE_EXTENSION)
-    assert event.visible_to_submitter
+    assert event.seen_by_submitter
     assert event.extra == {"old_due_date": old_due.isoformat(), "due_date": wanted.isoformat(),
                            "requested_until": wanted.isoformat()}
     assert Notification.objects.filter(recipient=submitter,
@@ -224,7 +224,7 @@ def test_extension_refusal_needs_a_reason_and_keeps_the_due_date(dept, unit, off
     assert exc.value.message_dict == {"note": ["Tell the unit why the extension is refused."]}
     case = services.case_decide_extension(case=case, actor=dept, approve=False, note="时间足够")
     assert case.status == Status.IN_PROGRESS and case.due_date == due
-    assert not CaseEvent.objects.get(case=case, action=Action.REFUSE_EXTENSION).visible_to_submitter
+    assert not CaseEvent.objects.get(case=case, action=Action.REFUSE_EXTENSION).seen_by_submitter
     with pytest.raises(services.InvalidTransition):
         services.case_decide_extension(case=case, actor=dept, approve=True)
 

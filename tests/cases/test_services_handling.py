@@ -7,7 +7,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from portal.cases import services
-from portal.cases.constants import Action, AppealType, Status
+from portal.appeals.constants import AppealType
+from portal.cases.constants import Action, Status
 from portal.cases.models import Attachment, Case, CaseEvent
 from portal.notifications.models import Notification
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def test_sign_for_starts_the_clock_and_tells_the_enterprise_the_due_date(
         dept, unit, official, submitter, django_capture_on_commit_callbacks):
     with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=False):
-        case = assigned_case(dept, unit, submitter=submitter, appeal_type=AppealType.HELP)
+        case = assigned_case(dept, unit, submitter=submitter, subtype=AppealType.HELP)
         with django_capture_on_commit_callbacks(execute=True):
             case = services.case_sign_for(case=case, actor=official)
     # Help request: 10 working days after Monday 2 March 2026 (no holiday) = Monday 16 March.
@@ -35,7 +36,7 @@ def test_sign_for_starts_the_clock_and_tells_the_enterprise_the_due_date(
     assert case.clock_started_on == datetime.date(2026, 3, 2)
     assert case.clock_due_on == case.due_date and case.next_reminder_at
     event = CaseEvent.objects.get(case=case, action=Action.SIGN_FOR)
-    assert event.visible_to_submitter and event.extra["working_days"] == 10
+    assert event.seen_by_submitter and event.extra["working_days"] == 10
     assert Notification.objects.filter(recipient=submitter, body__contains="2026-03-16").exists()
 
 
@@ -70,7 +71,7 @@ def test_answer_needs_text_and_then_stops_the_clock(dept, unit, official, submit
                                     files=[upload("回执.png", PNG_BYTES)])
     assert case.status == Status.ANSWERED and case.answered_at and case.next_reminder_at is None
     event = CaseEvent.objects.get(case=case, action=Action.ANSWER)
-    assert event.visible_to_submitter and event.note == "已协调办理。" and event.extra["on_time"]
+    assert event.seen_by_submitter and event.note == "已协调办理。" and event.extra["on_time"]
     assert Attachment.objects.get(case=case).event == event
     assert Notification.objects.filter(recipient=submitter, subject__contains="rate").exists()
 
@@ -113,7 +114,7 @@ def test_question_pauses_the_clock_and_the_answer_moves_the_due_date(
     assert case.status == Status.IN_PROGRESS
     assert case.due_date == datetime.date(2026, 3, 19) and case.next_reminder_at
     event = CaseEvent.objects.get(case=case, action=Action.PROVIDE_INFO)
-    assert event.visible_to_submitter and event.extra["paused_working_days"] == 3
+    assert event.seen_by_submitter and event.extra["paused_working_days"] == 3
 
 
 def test_a_colleague_may_not_answer_for_someone_elses_case_but_the_admin_may(
@@ -129,7 +130,7 @@ def test_a_colleague_may_not_answer_for_someone_elses_case_but_the_admin_may(
 def test_internal_note_is_kept_from_the_enterprise(dept, unit, official, submitter):
     case = signed_case(dept, unit, official, submitter=submitter)
     event = services.case_add_internal_note(case=case, actor=official, note="企业曾多次来电")
-    assert not event.visible_to_submitter and event.action == Action.NOTE
+    assert not event.seen_by_submitter and event.action == Action.NOTE
     assert services.case_add_internal_note(case=case, actor=dept, note="关注")
     with pytest.raises(PermissionDenied):
         services.case_add_internal_note(case=case, actor=submitter, note="x")

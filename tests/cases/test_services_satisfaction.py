@@ -25,7 +25,7 @@ def test_a_good_rating_closes_the_case(dept, unit, official, submitter,
     assert case.status == Status.CLOSED and case.closed_at
     assert (case.satisfaction, case.satisfaction_comment) == (4, "满意")
     event = CaseEvent.objects.get(case=case, action=Action.RATE)
-    assert event.visible_to_submitter and event.extra == {"score": 4}
+    assert event.seen_by_submitter and event.extra == {"score": 4}
     assert Notification.objects.filter(recipient=official, subject__contains="rated 4").exists()
 
 
@@ -99,7 +99,7 @@ def test_unhappy_twice_opens_a_supervision_item(dept, unit, official, submitter)
     item = SupervisionItem.objects.get()
     assert (item.source, item.case, item.unit) == (SupervisionSource.UNHAPPY, case, unit)
     supervise = CaseEvent.objects.get(case=case, action=Action.SUPERVISE)
-    assert not supervise.visible_to_submitter
+    assert not supervise.seen_by_submitter
 
 
 def test_answers_not_rated_in_time_close_by_themselves_once(dept, unit, official, submitter,
@@ -117,7 +117,7 @@ def test_answers_not_rated_in_time_close_by_themselves_once(dept, unit, official
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.satisfaction is None
     event = CaseEvent.objects.get(case=case, action=Action.AUTO_CLOSE)
-    assert event.actor is None and event.visible_to_submitter
+    assert event.actor is None and event.seen_by_submitter
     assert Notification.objects.filter(recipient=submitter,
                                        subject__contains="not rated in time").count() == 1
     with pytest.raises(ValidationError):

@@ -5,10 +5,12 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from portal.cases import services
-from portal.cases.constants import Action, AppealType, Status
+from portal.appeals.constants import AppealType
+from portal.cases.constants import Action, Status
 from portal.cases.models import Attachment, Case, CaseEvent
 from portal.ledger.models import LedgerEntry
 from portal.notifications.models import Notification
+from portal.appeals.services import appeal_submit
 from tests.factories import UnitFactory
 
 from .factories import PDF_BYTES, CategoryFactory, local_dt, submit_case, upload
@@ -20,9 +22,9 @@ def test_submit_opens_a_case_with_reference_timeline_ledger_and_notices(
         submitter, dept, category, django_capture_on_commit_callbacks):
     with time_machine.travel(local_dt(2026, 3, 2, 10, 0), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            case = services.case_submit(
+            case = appeal_submit(
                 submitter=submitter, title="  施工许可办理问题  ", description="材料清单不明确。",
-                category=category, appeal_type=AppealType.HELP,
+                category=category, subtype=AppealType.HELP,
                 files=[upload("清单.pdf", PDF_BYTES)],
             )
     case.refresh_from_db()
@@ -34,7 +36,7 @@ def test_submit_opens_a_case_with_reference_timeline_ledger_and_notices(
     assert case.acceptance_due_date == datetime.date(2026, 3, 3)
     assert case.next_reminder_at is not None
     event = CaseEvent.objects.get(case=case)
-    assert (event.action, event.to_status, event.visible_to_submitter) == (
+    assert (event.action, event.to_status, event.seen_by_submitter) == (
         Action.SUBMIT, Status.SUBMITTED, True)
     attachment = Attachment.objects.get(case=case)
     assert attachment.event == event and attachment.content_type == "application/pdf"
@@ -57,17 +59,17 @@ def test_references_count_up_per_year():
 
 def test_missing_category_is_refused_with_a_clear_message_and_nothing_saved(submitter):
     with pytest.raises(ValidationError) as exc:
-        services.case_submit(submitter=submitter, title="问题", description="描述",
-                             category=None, appeal_type=AppealType.INQUIRY)
+        appeal_submit(submitter=submitter, title="问题", description="描述",
+                             category=None, subtype=AppealType.INQUIRY)
     assert exc.value.message_dict["category"] == ["Choose the category your appeal is about."]
     assert not Case.objects.exists()
 
 
 def test_missing_title_and_type_are_refused(submitter, category):
     with pytest.raises(ValidationError) as exc:
-        services.case_submit(submitter=submitter, title=" ", description="描述",
-                             category=category, appeal_type="")
-    assert set(exc.value.message_dict) == {"title", "appeal_type"}
+        appeal_submit(submitter=submitter, title=" ", description="描述",
+                             category=category, subtype="")
+    assert set(exc.value.message_dict) == {"title", "subtype"}
     assert not Case.objects.exists()
 
 
@@ -80,17 +82,17 @@ def test_inactive_category_is_refused(submitter):
 
 def test_a_person_without_an_enterprise_cannot_submit(official, category):
     with pytest.raises(PermissionDenied):
-        services.case_submit(submitter=official, title="t", description="d",
-                             category=category, appeal_type=AppealType.INQUIRY)
+        appeal_submit(submitter=official, title="t", description="d",
+                             category=category, subtype=AppealType.INQUIRY)
     assert not Case.objects.exists()
 
 
 def test_the_same_appeal_submitted_twice_is_refused_the_second_time(submitter, category):
     kwargs = dict(submitter=submitter, title="同一个问题", description="同样的描述",
-                  category=category, appeal_type=AppealType.INQUIRY)
-    first = services.case_submit(**kwargs)
+                  category=category, subtype=AppealType.INQUIRY)
+    first = appeal_submit(**kwargs)
     with pytest.raises(ValidationError) as exc:
-        services.case_submit(**kwargs)
+        appeal_submit(**kwargs)
     assert first.reference in exc.value.messages[0]
     assert Case.objects.count() == 1
 

@@ -24,7 +24,7 @@ def test_department_supervises_a_case_and_closes_it(dept, unit, official,
     assert (item.source, item.unit, item.created_by) == (SupervisionSource.MANUAL, unit, dept)
     assert Case.objects.get(pk=case.pk).is_supervised
     event = CaseEvent.objects.get(case=case, action=Action.SUPERVISE)
-    assert not event.visible_to_submitter
+    assert not event.seen_by_submitter
     assert Notification.objects.filter(recipient=official, subject__contains="supervision").exists()
     with pytest.raises(ValidationError) as exc:
         services.supervision_close(item=item, actor=dept, note="")

@@ -4,7 +4,8 @@ import pytest
 import time_machine
 
 from portal.cases import services, tasks
-from portal.cases.constants import AppealType, ReminderMark, Status, SupervisionSource
+from portal.appeals.constants import AppealType
+from portal.cases.constants import ReminderMark, Status, SupervisionSource
 from portal.cases.models import Case, CaseReminder, SupervisionItem
 from portal.notifications.models import Notification
 from tests.factories import department_staff, enterprise_user, unit_official
@@ -21,7 +22,7 @@ def test_overdue_escalates_once_through_the_worker_even_when_queued_twice(celery
     dept = department_staff()
     official = unit_official()
     with time_machine.travel(local_dt(2026, 9, 23, 10, 0), tick=False):
-        case = assigned_case(dept, official.unit, appeal_type=AppealType.HELP)
+        case = assigned_case(dept, official.unit, subtype=AppealType.HELP)
         case = services.case_sign_for(case=case, actor=official)  # due 14 October 2026
     # 15 October, 09:00: past the deadline (the 80 % mark of 13 October passed unseen).
     with time_machine.travel(local_dt(2026, 10, 15, 9, 0), tick=True):

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.cases import services
-from portal.cases.constants import AppealType, Status
+from portal.appeals.constants import AppealType
+from portal.cases.constants import Status
 from portal.cases.models import Attachment, Case, EngineSettings
 from tests.factories import unit_official
 from tests.totp import login
@@ -70,7 +71,7 @@ def test_submit_an_appeal_with_attachments_goes_to_the_case_page_with_its_refere
     assert response.status_code == 302 and response.url == detail(case)
     assert any(case.reference in m and "was submitted" in m for m in texts(response))
     assert case.submitter == submitter and case.enterprise == submitter.enterprise
-    assert case.appeal_type == AppealType.HELP and case.category == category
+    assert case.subtype == AppealType.HELP and case.category == category
     assert sorted(a.original_name for a in case.attachments.all()) == ["现场.png", "申请表.pdf"]
     page = client.get(detail(case)).content.decode()
     assert "厂房消防验收排期太久" in page and case.reference in page and "申请表.pdf" in page
@@ -207,9 +208,9 @@ def test_my_cases_lists_own_cases_newest_first_in_words(client, dept, unit, subm
                                                         colleague, stranger):
     with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=True):
         late = signed_case(dept, unit, submitter=submitter, title="旧的求助",
-                           appeal_type=AppealType.INQUIRY)
+                           subtype=AppealType.INQUIRY)
     with time_machine.travel(local_dt(2026, 3, 20, 9, 0), tick=True):
-        newer = submit_case(submitter, title="新的咨询", appeal_type=AppealType.INQUIRY)
+        newer = submit_case(submitter, title="新的咨询", subtype=AppealType.INQUIRY)
         submit_case(colleague, title="同事的诉求")
         submit_case(stranger, title="别家企业的诉求")
         login(client, submitter)
@@ -244,7 +245,7 @@ def test_status_filter_and_a_wrong_status_in_the_address(client, dept, unit, sub
 
 def test_overdue_filter(client, dept, unit, submitter):
     with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=True):
-        late = signed_case(dept, unit, submitter=submitter, appeal_type=AppealType.INQUIRY)
+        late = signed_case(dept, unit, submitter=submitter, subtype=AppealType.INQUIRY)
     with time_machine.travel(local_dt(2026, 3, 20, 9, 0), tick=True):
         submit_case(submitter)
         login(client, submitter)
@@ -613,7 +614,7 @@ def test_the_official_sees_the_case_but_may_not_rate_it(client, dept, unit):
     assert 'name="score"' not in page
     response = client.post(reverse("cases:rate", args=[case.pk]), {"score": "5"})
     assert response.status_code == 403
-    assert "Only the enterprise that submitted" in response.content.decode()
+    assert "Only the party that submitted" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == Status.ANSWERED
 
 

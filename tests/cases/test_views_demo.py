@@ -1,4 +1,4 @@
-"""The demo appeals (portal/cases/demo.py): every state the pages show, made through the
+"""The demo appeals (portal/appeals/demo.py): every state the pages show, made through the
 services, idempotent, and something real on the enterprise's pages."""
 
 from importlib import import_module
@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from portal.cases import demo
+from portal.appeals import demo
 from portal.cases.constants import Status, SupervisionSource
 from portal.cases.models import Case, SupervisionItem
 from portal.core.demo import seed_core

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_a_web_worker_loads_urls_and_jieba_then_freezes_them_for_the_collector():
     code = ("import gc, sys, jieba, portal.wsgi; "
-            "print(jieba.dt.initialized, 'portal.cases.views' in sys.modules, "
+            "print(jieba.dt.initialized, 'portal.appeals.views' in sys.modules, "
             "gc.get_freeze_count())")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})

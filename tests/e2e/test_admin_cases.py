@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from portal.cases import services
 from portal.cases.constants import Action, Status
 from portal.cases.models import Case, CaseEvent
+from portal.appeals.services import appeal_submit
 from tests.cases.factories import CategoryFactory, ReplyTemplateFactory
 from tests.e2e.signin import staff_sign_in
 from tests.factories import UnitFactory, department_staff, enterprise_user, unit_official
@@ -39,13 +40,13 @@ def test_official_signs_for_and_answers_with_a_reply_template(page, live_server,
     boss = enterprise_user(full_name="张经理")
     titles = ["新厂房施工许可材料被多次退回", "消防验收迟迟未排期"]
     cases = [services.case_assign(
-        case=services.case_submit(submitter=boss, title=title, description=f"{title}，请协调。",
-                                  category=category, appeal_type="help"),
+        case=appeal_submit(submitter=boss, title=title, description=f"{title}，请协调。",
+                                  category=category, subtype="help"),
         actor=dept, unit=unit) for title in titles]
     theirs = services.case_assign(
-        case=services.case_submit(submitter=boss, title="增值税发票额度不足",
+        case=appeal_submit(submitter=boss, title="增值税发票额度不足",
                                   description="发票额度不够用。", category=category,
-                                  appeal_type="help"),
+                                  subtype="help"),
         actor=dept, unit=other)
     template = ReplyTemplateFactory(unit=unit, title="施工许可材料清单", body=TEMPLATE_BODY)
 
@@ -137,8 +138,8 @@ def test_department_reads_the_dashboard_assigns_and_supervises_a_pain_point(
     boss = enterprise_user(full_name="陈总")
 
     def appeal(title, description="请协调解决。"):
-        return services.case_submit(submitter=boss, title=title, description=description,
-                                    category=category, appeal_type="inquiry")
+        return appeal_submit(submitter=boss, title=title, description=description,
+                                    category=category, subtype="inquiry")
 
     # Last quarter: three appeals on the same topic (a pain point).
     today = timezone.localdate()

@@ -4,10 +4,11 @@ so they have the timeline the training set is read from)."""
 import factory
 
 from portal.cases import services as case_services
-from portal.cases.constants import AppealType
+from portal.appeals.constants import AppealType
 from portal.cases.models import Category
 from portal.routing import synthetic
 from portal.routing.models import RoutingRule
+from portal.appeals.services import appeal_submit
 from tests.factories import UnitFactory
 
 
@@ -37,9 +38,8 @@ class RoutingRuleFactory(factory.django.DjangoModelFactory):
 
 def submitted(submitter, *, title, description, category, appeal_type=AppealType.HELP,
               subject_unit=None):
-    return case_services.case_submit(submitter=submitter, title=title, description=description,
-                                     category=category, appeal_type=appeal_type,
-                                     subject_unit=subject_unit)
+    return appeal_submit(submitter=submitter, title=title, description=description,
+                         category=category, subtype=appeal_type, subject_unit=subject_unit)
 
 
 def kept_case(*, dept, official, submitter, title, description, category,

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal.cases.constants import AppealType
+from portal.appeals.constants import AppealType
 from portal.ledger.models import LedgerEntry
 from portal.orgs.models import Industry
 from portal.routing import services

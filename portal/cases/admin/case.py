@@ -27,9 +27,15 @@ from portal.workdays.services import add_working_days
 
 from .. import admin_views, permissions, selectors, services
 from ..admin_forms import steps_available
-from ..constants import HANDLING_STATUSES, AppealType, Kind, Status
+from ..constants import HANDLING_STATUSES, Action, Status
 from ..models import Case, EngineSettings
+from ..kinds import kind_spec
 from . import filters
+
+
+def _assignable(case) -> bool:
+    allowed = kind_spec(case.kind).transition(Action.ASSIGN)
+    return allowed is not None and case.status in allowed.sources
 
 SIGN_FOR_PERMISSION = "orgs.handle_unit_cases"
 # Cells starting with these are formulas to a spreadsheet (CSV injection): quote them.
@@ -112,7 +118,7 @@ class CaseAdmin(ReadOnlyAdminMixin, CappedCountAdminMixin, admin.ModelAdmin):
     # theirs (categories, enterprises).
     fieldsets = [
         (_("The case"), {"fields": [
-            "reference", "kind", "appeal_type", "category_display", "title", "description",
+            "reference", "kind", "subtype", "category_display", "title", "description",
             "enterprise_display", "submitter_display", "subject_unit_display"]}),
         (_("Handling"), {"fields": [
             "status_display", "unit_display", "due_date", "deadline_display",
@@ -163,7 +169,7 @@ class CaseAdmin(ReadOnlyAdminMixin, CappedCountAdminMixin, admin.ModelAdmin):
 
     def get_list_filter(self, request):
         found = [filters.StatusFilter, filters.OverdueFilter, filters.DueSoonFilter,
-                 filters.CategoryFilter, "appeal_type", "is_supervised"]
+                 filters.CategoryFilter, "subtype", "is_supervised"]
         if permissions.is_department(request.user):
             found += [filters.UnitFilter, "kind"]
         return found
@@ -182,11 +188,11 @@ class CaseAdmin(ReadOnlyAdminMixin, CappedCountAdminMixin, admin.ModelAdmin):
     def case_display(self, obj):
         return format_html("<strong>{}</strong><br>{}", obj.reference, obj.title)
 
-    @admin.display(description=_("type"), ordering="appeal_type")
+    @admin.display(description=_("type"), ordering="subtype")
     def type_display(self, obj):
-        if obj.kind == Kind.APPEAL and obj.appeal_type:
-            return AppealType(obj.appeal_type).label
-        return Kind(obj.kind).label
+        if obj.subtype:
+            return obj.spec.subtype_label(obj.subtype)
+        return obj.get_kind_display()
 
     @admin.display(description=_("category"), ordering="category__position")
     def category_display(self, obj):
@@ -247,7 +253,7 @@ class CaseAdmin(ReadOnlyAdminMixin, CappedCountAdminMixin, admin.ModelAdmin):
                 "timeline": [(event, admin_views.event_details(event)) for event in timeline],
                 "attachments": list(selectors.case_attachments_for(case=case, user=user)),
                 "suggestion": (admin_views.routing_suggestion(case=case, user=user)
-                               if case.status in admin_views.ASSIGNABLE else None),
+                               if _assignable(case) else None),
                 "case": case,
                 "title": case.reference,
                 "subtitle": case.title,

@@ -53,10 +53,10 @@ class CategoryAdmin(DepartmentOnlyAdmin):
 
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(DepartmentOnlyAdmin):
-    list_display = ["kind", "stage", "appeal_type", "category", "working_days"]
-    list_filter = ["kind", "stage", "appeal_type"]
+    list_display = ["kind", "stage", "subtype", "category", "working_days"]
+    list_filter = ["kind", "stage", "subtype"]
     list_select_related = ["category"]
-    ordering = ["kind", "stage", "appeal_type", "category__code"]
+    ordering = ["kind", "stage", "subtype", "category__code"]
 
 
 @admin.register(EngineSettings)

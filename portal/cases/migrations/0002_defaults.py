@@ -37,9 +37,13 @@ def forwards(apps, schema_editor):
     for position, (code, hans, hant, en) in enumerate(CATEGORIES):
         Category.objects.get_or_create(code=code, defaults={
             "name_zh_hans": hans, "name_zh_hant": hant, "name_en": en, "position": position})
+    # The column is `subtype` since 0005; tests call this with today's models (conftest.py).
+    type_field = ("subtype" if any(f.name == "subtype" for f in DeadlineRule._meta.fields)
+                  else "appeal_type")
     for kind, stage, appeal_type, days in RULES:
-        DeadlineRule.objects.get_or_create(kind=kind, stage=stage, appeal_type=appeal_type,
-                                           category=None, defaults={"working_days": days})
+        DeadlineRule.objects.get_or_create(kind=kind, stage=stage, category=None,
+                                           defaults={"working_days": days},
+                                           **{type_field: appeal_type})
     EngineSettings.objects.get_or_create(pk=1)
 
 

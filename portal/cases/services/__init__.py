@@ -1,6 +1,6 @@
 """Every write to the case engine. Other apps, pages, the admin and the API may call:
 
-Opening: case_submit (an enterprise's appeal), case_open (any kind, for other apps' services),
+Opening: case_open (any kind, for the kinds' own services: appeals.services.appeal_submit, ...),
 attachments_check.
 Department: case_accept, case_reject, case_assign, case_decide_extension, case_close.
 Responsible unit: case_sign_for, case_sign_for_many, case_start, case_request_info,
@@ -40,7 +40,7 @@ from .handling import (
 )
 from .reminders import case_reminders_send_due
 from .satisfaction import case_auto_close_unrated, case_rate
-from .submit import attachments_check, case_open, case_submit
+from .submit import attachments_check, case_open
 from .supervision import (
     supervision_close,
     supervision_open,
@@ -69,7 +69,6 @@ __all__ = [
     "case_sign_for",
     "case_sign_for_many",
     "case_start",
-    "case_submit",
     "case_transfer",
     "reference_allocate",
     "supervision_close",

@@ -12,20 +12,23 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from portal.ledger.services import ledger_append
 from portal.notifications.services import notify
 
-from .. import deadlines
-from ..constants import ACTION_VERBS, PUBLIC_ACTIONS, TRANSITIONS, Action, Stage
+from .. import deadlines, permissions
+from ..constants import ACTION_VERBS, Action, Stage
+from ..kinds import Audience, Side, kind_spec
 from ..models import Case, CaseCounter, CaseEvent, CaseReminder, EngineSettings
 from ..signals import case_changed
 
 logger = logging.getLogger("portal.cases")
 
 TEXT_MAX = 5000
+SUBMITTER_SIDES = frozenset({Side.SUBMITTER, Side.ENTERPRISE, Side.REPORTER, Side.OBSERVER})
 
 
 class InvalidTransition(ValidationError):
@@ -50,8 +53,9 @@ def lock_case(case: Case | int) -> Case:
 
 
 def check_transition(case: Case, action: str) -> None:
-    """Raise InvalidTransition unless `action` may be taken from the case's status."""
-    if case.status not in TRANSITIONS[action].sources:
+    """Raise InvalidTransition unless the case's kind allows `action` from its status."""
+    allowed = kind_spec(case.kind).transition(action)
+    if allowed is None or case.status not in allowed.sources:
         raise InvalidTransition(
             _("You cannot %(verb)s case %(ref)s while it is “%(status)s”.")
             % {"verb": ACTION_VERBS[action], "ref": case.reference,
@@ -111,12 +115,16 @@ def unit_officials(unit_id) -> list:
 
 
 def submitter_side(case: Case) -> list:
-    return [case.submitter] if case.submitter_id and case.submitter.is_active else []
+    """The active users the kind notifies on the submitter's side (none for a sealed kind)."""
+    spec = kind_spec(case.kind)
+    return [] if spec.sealed else list(spec.submitter_recipients(case))
 
 
 def case_url(case: Case, *, for_submitter: bool) -> str:
-    """Return the page of the case for the enterprise (`cases:detail`) or the admin."""
-    name = "cases:detail" if for_submitter else "admin:cases_case_change"
+    """Return the page of the case for the submitter side (the kind's page) or the admin."""
+    name = kind_spec(case.kind).submitter_url_name if for_submitter else "admin:cases_case_change"
+    if not name:
+        return ""
     try:
         return reverse(name, args=[case.pk])
     except NoReverseMatch:
@@ -132,45 +140,98 @@ class Notice:
     include_actor: bool = False  # e.g. the receipt of one's own submission
 
 
-def notify_on_commit(case: Case, notice: Notice, *, dedup_key: str, actor=None) -> None:
-    """Send `notice` once the transaction commits; a failure is logged, never raised."""
+def to_submitter(case: Case, key: str, *, body="", include_actor: bool = False,
+                 **values) -> Notice | None:
+    """The notice the case's kind sends its submitter at `key` (kinds.MESSAGE_KEYS), or None
+    when the kind sends nothing then. `values` fill the message ({unit}, {date}, {score})."""
+    text = kind_spec(case.kind).message(key)
+    if text is None:
+        return None
+    return Notice(submitter_side(case), format_lazy(text, ref=case.reference, **values), body,
+                  for_submitter=True, include_actor=include_actor)
+
+
+def notify_in_step(case: Case, notice: Notice, *, dedup_key: str, actor=None) -> None:
+    """Write `notice` (inbox rows, e-mail outbox rows) in the step's own transaction.
+
+    The rows commit or roll back with the step: a crash after commit cannot lose them, and
+    only the e-mail delivery is queued after commit (a sweeper sends what the queue missed;
+    ADR 0004). A sealed kind's submitter is told by the kind itself, never through rows that
+    would tie the person to the case.
+    """
+    spec = kind_spec(case.kind)
+    if notice.for_submitter and spec.sealed:
+        if spec.notify_sealed_submitter is not None:
+            spec.notify_sealed_submitter(case, notice.subject, notice.body)
+        return
     recipients = [u for u in notice.recipients
                   if notice.include_actor or actor is None or u.pk != actor.pk]
     if not recipients:
         return
-    url = case_url(case, for_submitter=notice.for_submitter)
+    notify(recipients=recipients, subject=notice.subject, body=notice.body,
+           url=case_url(case, for_submitter=notice.for_submitter), dedup_key=dedup_key)
 
-    def send():
-        try:
-            notify(recipients=recipients, subject=notice.subject, body=notice.body, url=url,
-                   dedup_key=dedup_key)
-        except Exception:  # the step is committed; a lost message must not undo it
-            logger.exception("could not notify about case %s (%s)", case.pk, dedup_key)
 
-    transaction.on_commit(send)
+# --- who acted as what --------------------------------------------------------------------
+
+def actor_as(actor, case: Case) -> tuple[str, object]:
+    """Return the side `actor` acts on for `case` and the unit they act for, as of now."""
+    if actor is None:
+        return Side.SYSTEM, None
+    if permissions.is_department(actor):
+        return Side.DEPARTMENT, actor.unit if actor.unit_id else None
+    if permissions.can_handle(actor, case) or (actor.unit_id and permissions.is_unit_official(actor)):
+        return Side.UNIT, actor.unit
+    spec = kind_spec(case.kind)
+    if spec.party == "observer":
+        return Side.OBSERVER, None
+    if actor.enterprise_id:
+        return Side.ENTERPRISE, None
+    return Side.SUBMITTER, None
+
+
+def unit_names(unit) -> dict:
+    """The unit's name in each language, as it is called now (stored on the event)."""
+    if unit is None:
+        return {}
+    names = {}
+    for lang in ("zh-hans", "zh-hant", "en"):
+        with translation.override(lang):
+            names[lang] = unit.display_name
+    return names
 
 
 # --- the timeline -----------------------------------------------------------------------
 
 def record_step(case: Case, *, actor, action: str, to_status: str | None = None, note: str = "",
-                extra: dict | None = None, fields=(), notices=(), visible: bool | None = None,
-                save: bool = True) -> CaseEvent:
-    """Apply and record one step: save the case, append the event and the ledger entry,
-    and queue the notices and the `case_changed` signal for after commit.
+                extra: dict | None = None, fields=(), notices=(), audience: int | None = None,
+                side: str | None = None, save: bool = True) -> CaseEvent:
+    """Apply and record one step: save the case, append the event, its ledger entry and its
+    notices, and queue the `case_changed` signal for after commit.
 
+    `audience` (kinds.Audience bits) defaults to what the kind declares for `action`. For a
+    sealed kind, a step on the submitter's side is recorded with no actor (`side` says who).
     Call while holding the row lock (lock_case) and after check_transition.
     """
+    spec = kind_spec(case.kind)
     from_status = case.status
     if to_status is not None:
-        if to_status not in TRANSITIONS[action].targets:  # a bug in a service, not user input
+        allowed = spec.transition(action)
+        if allowed is None or to_status not in allowed.targets:  # a bug in a service
             raise AssertionError(f"{action} cannot lead to {to_status}")
         case.status = to_status
     if save:
         case.save(update_fields=sorted({*fields, "status", "updated_at"}))
     extra = extra or {}
+    acted_as, unit = actor_as(actor, case)
+    acted_as = side or acted_as
+    if spec.sealed and acted_as in SUBMITTER_SIDES:
+        # The person is the kind's sealed table's business, never the timeline's or the ledger's.
+        actor, unit = None, None
     event = CaseEvent.objects.create(
         case=case, actor=actor, action=action, note=note,
-        visible_to_submitter=(action in PUBLIC_ACTIONS) if visible is None else visible,
+        actor_side=acted_as, actor_unit=unit, actor_unit_names=unit_names(unit),
+        audience=int(spec.sees(action) if audience is None else audience),
         from_status="" if action == Action.SUBMIT else from_status, to_status=case.status,
         extra=extra,
     )
@@ -179,7 +240,9 @@ def record_step(case: Case, *, actor, action: str, to_status: str | None = None,
         "to": event.to_status, **extra,
     })
     for index, notice in enumerate(notices):
-        notify_on_commit(case, notice, dedup_key=f"cases:event:{event.pk}:{index}", actor=actor)
+        if notice is not None:
+            notify_in_step(case, notice, dedup_key=f"cases:event:{event.pk}:{index}",
+                           actor=actor)
     case_id, event_id = case.pk, event.pk
     transaction.on_commit(lambda: case_changed.send(
         sender=Case, case_id=case_id, event_id=event_id, action=action,
@@ -242,9 +305,9 @@ def stop_clock(case: Case) -> list[str]:
 
 def handling_days(case: Case) -> int:
     return deadlines.deadline_working_days(kind=case.kind, stage=Stage.HANDLING,
-                                           appeal_type=case.appeal_type, category=case.category)
+                                           subtype=case.subtype, category=case.category)
 
 
 def acceptance_days(case: Case) -> int:
     return deadlines.deadline_working_days(kind=case.kind, stage=Stage.ACCEPTANCE,
-                                           appeal_type=case.appeal_type, category=case.category)
+                                           subtype=case.subtype, category=case.category)

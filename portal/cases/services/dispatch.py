@@ -47,10 +47,7 @@ def case_accept(*, case: Case, actor, note: str = "") -> Case:
     note = _steps.clean_text(note, field="note", required=False)
     case.accepted_at = timezone.now()
     _steps.record_step(case, actor=actor, action=Action.ACCEPT, to_status=Status.ACCEPTED,
-                       note=note, fields=["accepted_at"], notices=[
-                           N(_steps.submitter_side(case),
-                             format_lazy(gettext_lazy("Your appeal {ref} was accepted"), ref=case.reference),
-                             for_submitter=True)])
+                       note=note, fields=["accepted_at"], notices=[_steps.to_submitter(case, "accepted")])
     return case
 
 
@@ -65,10 +62,7 @@ def case_reject(*, case: Case, actor, reason: str) -> Case:
     case.closed_at = timezone.now()
     fields = ["closed_at", *_steps.stop_clock(case)]
     _steps.record_step(case, actor=actor, action=Action.REJECT, to_status=Status.NOT_ACCEPTED,
-                       note=reason, fields=fields, notices=[
-                           N(_steps.submitter_side(case),
-                             format_lazy(gettext_lazy("Your appeal {ref} was not accepted"),
-                                         ref=case.reference), reason, for_submitter=True)])
+                       note=reason, fields=fields, notices=[_steps.to_submitter(case, "not_accepted", body=reason)])
     return case
 
 
@@ -200,10 +194,7 @@ def case_decide_extension(*, case: Case, actor, approve: bool, note: str = "",
             N(_steps.unit_officials(case.responsible_unit_id),
               format_lazy(gettext_lazy("Extension of case {ref} approved until {date}"),
                           ref=case.reference, date=new_due.isoformat())),
-            N(_steps.submitter_side(case),
-              format_lazy(gettext_lazy("The answer to your appeal {ref} is now due by {date}"),
-                          ref=case.reference, date=new_due.isoformat()), note,
-              for_submitter=True),
+            _steps.to_submitter(case, "extension_approved", body=note, date=new_due.isoformat()),
         ]
         extra = {"old_due_date": old_due, "due_date": new_due, "requested_until": requested}
     else:
@@ -224,8 +215,5 @@ def case_close(*, case: Case, actor, note: str = "") -> Case:
     note = _steps.clean_text(note, field="note", required=False)
     case.closed_at = timezone.now()
     _steps.record_step(case, actor=actor, action=Action.CLOSE, to_status=Status.CLOSED,
-                       note=note, fields=["closed_at", *_steps.stop_clock(case)], notices=[
-                           N(_steps.submitter_side(case),
-                             format_lazy(gettext_lazy("Your appeal {ref} was closed"), ref=case.reference),
-                             note, for_submitter=True)])
+                       note=note, fields=["closed_at", *_steps.stop_clock(case)], notices=[_steps.to_submitter(case, "closed", body=note)])
     return case

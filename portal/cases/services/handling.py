@@ -14,6 +14,7 @@ from portal.workdays.services import add_working_days, working_days_between
 
 from .. import deadlines, permissions
 from ..constants import Action, Status
+from ..kinds import GOVERNMENT
 from ..models import Case, CaseEvent, EngineSettings
 from . import _steps
 from .submit import attachments_check, attachments_save
@@ -39,12 +40,10 @@ def case_sign_for(*, case: Case, actor) -> Case:
     _steps.record_step(case, actor=actor, action=Action.SIGN_FOR, to_status=Status.SIGNED_FOR,
                        fields=fields, extra={"due_date": case.due_date, "working_days": days,
                                              "unit": unit.pk, "unit_name": unit.name, "unit_name_en": unit.name_en},
-                       notices=[N(_steps.submitter_side(case),
-                                  format_lazy(gettext_lazy("{unit} is handling your appeal {ref}"),
-                                              unit=unit, ref=case.reference),
-                                  format_lazy(gettext_lazy("The answer is due by {date}."),
-                                              date=case.due_date.isoformat()),
-                                  for_submitter=True)])
+                       notices=[_steps.to_submitter(
+                           case, "signed_for", unit=unit,
+                           body=format_lazy(gettext_lazy("The answer is due by {date}."),
+                                            date=case.due_date.isoformat()))])
     return case
 
 
@@ -91,9 +90,7 @@ def case_answer(*, case: Case, actor, answer: str, files=()) -> Case:
         case, actor=actor, action=Action.ANSWER, to_status=Status.ANSWERED, note=answer,
         fields=fields, extra={"due_date": case.due_date,
                               "on_time": _steps.today() <= case.due_date if case.due_date else None},
-        notices=[N(_steps.submitter_side(case),
-                   format_lazy(gettext_lazy("Your appeal {ref} has been answered: please rate the answer"),
-                               ref=case.reference), for_submitter=True)],
+        notices=[_steps.to_submitter(case, "answered")],
     )
     attachments_save(case=case, event=event, actor=actor, files=files, inspected=inspected)
     return case
@@ -136,11 +133,8 @@ def case_request_info(*, case: Case, actor, question: str) -> Case:
     _steps.record_step(case, actor=actor, action=Action.REQUEST_INFO,
                        to_status=Status.INFO_REQUESTED, note=question,
                        fields=["info_requested_at", *_steps.stop_clock(case)],
-                       notices=[N(_steps.submitter_side(case),
-                                  format_lazy(gettext_lazy("{unit} has a question about your appeal {ref}"),
-                                              unit=case.responsible_unit,
-                                              ref=case.reference), question,
-                                  for_submitter=True)])
+                       notices=[_steps.to_submitter(case, "info_requested", body=question,
+                                                    unit=case.responsible_unit)])
     return case
 
 
@@ -190,6 +184,6 @@ def case_add_internal_note(*, case: Case, actor, note: str, files=()) -> CaseEve
     files = list(files or [])
     inspected = attachments_check(files)
     event = _steps.record_step(case, actor=actor, action=Action.NOTE, note=note, save=False,
-                               visible=False)
+                               audience=GOVERNMENT)
     attachments_save(case=case, event=event, actor=actor, files=files, inspected=inspected)
     return event

@@ -68,10 +68,7 @@ def case_rate(*, case: Case, actor, score: int, comment: str = "") -> Case:
         subject = format_lazy(gettext_lazy("Case {ref} was rated {score} of 5: redo it by {date}"),
                               ref=case.reference, score=score, date=case.due_date.isoformat())
         notices = [N(_steps.unit_officials(case.responsible_unit_id), subject, comment),
-                   N(_steps.submitter_side(case),
-                     format_lazy(gettext_lazy("Appeal {ref} was sent back to {unit} for redo"),
-                                 ref=case.reference, unit=case.responsible_unit),
-                     for_submitter=True)]
+                   _steps.to_submitter(case, "reopened", unit=case.responsible_unit)]
     _steps.record_step(case, actor=actor, action=Action.RATE, to_status=to_status,
                        note=comment, fields=fields, extra=extra, notices=notices)
     if to_status == Status.REOPENED and case.unhappy_count >= 2:
@@ -113,10 +110,7 @@ def case_auto_close_unrated(*, now: datetime.datetime | None = None,
                     case, actor=None, action=Action.AUTO_CLOSE, to_status=Status.CLOSED,
                     fields=["closed_at"],
                     extra={"rating_days": settings.auto_close_after_working_days},
-                    notices=[N(_steps.submitter_side(case),
-                               format_lazy(gettext_lazy("Your appeal {ref} was closed: the answer was not "
-                                             "rated in time"), ref=case.reference),
-                               for_submitter=True)],
+                    notices=[_steps.to_submitter(case, "auto_closed")],
                 )
         closed += len(batch)
         if len(batch) < batch_size:

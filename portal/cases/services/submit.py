@@ -1,25 +1,23 @@
 """Opening cases and storing their attachments."""
 
-import datetime
-
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Value
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import deadlines, permissions
+from .. import deadlines
 from ..attachments import Inspected, attachment_inspect
-from ..constants import FINAL_STATUSES, Action, Kind, Status
+from ..constants import Action, Status
+from ..kinds import GOVERNMENT, kind_spec
 from ..models import Attachment, Case, CaseEvent, EngineSettings
 from ..text import keywords_of, search_tokens
 from . import _steps
 
-DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
 _OPENING_RELATED = ("category", "submitter", "enterprise", "subject_unit")
 
 
@@ -50,9 +48,13 @@ def attachments_save(*, case: Case, event: CaseEvent | None, actor, files,
     for f, info in zip(files, inspected, strict=True):
         if hasattr(f, "seek"):
             f.seek(0)
+        # The file is seen by whoever sees its step, and uploaded by the step's actor as the
+        # event stored it (nobody, for a sealed submitter).
         attachment = Attachment(case=case, event=event, original_name=info.original_name,
                                 content_type=info.content_type, size=info.size,
-                                sha256=info.sha256, uploaded_by=actor)
+                                sha256=info.sha256,
+                                uploaded_by=event.actor if event is not None else actor,
+                                audience=event.audience if event is not None else GOVERNMENT)
         attachment.file.save(f"upload{info.extension}", f if isinstance(f, File) else File(f),
                              save=False)
         attachment.save()
@@ -62,14 +64,19 @@ def attachments_save(*, case: Case, event: CaseEvent | None, actor, files,
 
 @transaction.atomic
 def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
-              enterprise=None, category=None, appeal_type: str = "", subject_unit=None,
-              files=()) -> Case:
-    """Open a case of any kind (status submitted, the acceptance clock running).
+              enterprise=None, category=None, subtype: str = "", subject_unit=None,
+              files=(), side: str | None = None) -> Case:
+    """Open a case of `kind` (status submitted, the acceptance clock running).
 
-    For other apps' services (complaints, observer assignments, opinions), which check their
-    own permissions first. Kinds whose submitter must stay hidden (reports) keep the person in
-    their own detail table and pass submitter=None.
+    For the kinds' own services (appeals.services.appeal_submit, ...), which check their own
+    permissions first. For a sealed kind the person stays in the kind's own table: `actor`,
+    `submitter` and `enterprise` must be None (refused otherwise), and `side` says as what the
+    step was taken (kinds.Side.REPORTER).
     """
+    spec = kind_spec(kind)
+    if spec.sealed and (actor is not None or submitter is not None or enterprise is not None):
+        raise ValueError(f"case kind {kind!r} seals its submitter: open its cases with no "
+                         "actor, submitter or enterprise (keep the person in the kind's table)")
     settings = EngineSettings.load()
     files = list(files or [])
     inspected = attachments_check(files, settings=settings)
@@ -77,7 +84,7 @@ def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
     day = timezone.localdate(now)
     case = Case(kind=kind, title=(title or "").strip(), description=(description or "").strip(),
                 submitter=submitter, enterprise=enterprise, category=category,
-                appeal_type=appeal_type or "", subject_unit=subject_unit,
+                subtype=subtype or "", subject_unit=subject_unit,
                 status=Status.SUBMITTED, submitted_at=now)
     # The related rows come as loaded instances, and the database enforces the foreign keys and
     # the check constraints (a new case has no score and no responsible unit, so both hold):
@@ -95,44 +102,13 @@ def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
     case.save()
     del case.search_vector  # deferred: the expression is not a value, and no later save writes it
     ref = case.reference
-    event = _steps.record_step(case, actor=actor, action=Action.SUBMIT, save=False, notices=[
+    event = _steps.record_step(case, actor=actor, action=Action.SUBMIT, save=False, side=side,
+                               notices=[
         _steps.Notice(_steps.department_staff(),
                       format_lazy(gettext_lazy("New case {ref} waits for acceptance"), ref=ref),
                       case.title),
-        _steps.Notice(_steps.submitter_side(case),
-                      format_lazy(gettext_lazy("We received your submission {ref}"), ref=ref),
-                      format_lazy(gettext_lazy("It will be accepted by {date}."),
-                                  date=case.acceptance_due_date.isoformat()),
-                      for_submitter=True, include_actor=True),
+        _steps.to_submitter(case, "received", include_actor=True,
+                            date=case.acceptance_due_date.isoformat()),
     ])
     attachments_save(case=case, event=event, actor=actor, files=files, inspected=inspected)
     return case
-
-
-@transaction.atomic
-def case_submit(*, submitter, title: str, description: str, category, appeal_type: str,
-                subject_unit=None, files=()) -> Case:
-    """File an appeal (诉求) for the submitter's enterprise; attachments are checked by content.
-
-    Refuses the same appeal submitted twice within ten minutes (a double click, a resent form).
-    """
-    permissions.require(
-        permissions.is_enterprise_member(submitter),
-        _("Only a member of a registered enterprise may submit an appeal."),
-    )
-    # One submit per person at a time, so the duplicate check below cannot be raced.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_000_301, submitter.pk])
-    earlier = (Case.objects.filter(
-        submitter=submitter, title=(title or "").strip(), description=(description or "").strip(),
-        submitted_at__gte=timezone.now() - DUPLICATE_WINDOW,
-    ).exclude(status__in=FINAL_STATUSES).values_list("reference", flat=True).first())
-    if earlier:
-        raise ValidationError(
-            _("You submitted this appeal a moment ago as %(ref)s; it is already on its way.")
-            % {"ref": earlier}, code="duplicate",
-        )
-    return case_open(kind=Kind.APPEAL, actor=submitter, submitter=submitter,
-                     enterprise=submitter.enterprise, title=title, description=description,
-                     category=category, appeal_type=appeal_type, subject_unit=subject_unit,
-                     files=files)

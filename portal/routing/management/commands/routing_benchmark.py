@@ -22,7 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from sklearn.model_selection import train_test_split
 
-from portal.cases.constants import AppealType, Kind, Status
+from portal.appeals.constants import AppealType, KIND as APPEAL_KIND
+from portal.cases.constants import Status
 from portal.cases.models import Case, Category
 from portal.orgs.models import Enterprise, Industry, Unit
 from portal.orgs.validators import CHARSET, credit_code_check_char, org_code_check_char
@@ -84,7 +85,7 @@ class Command(BaseCommand):
         industry = Industry.objects.order_by("section").first()
         enterprise = Enterprise.objects.create(credit_code=_credit_code(rnd),
                                                name="基准测试有限公司", industry=industry)
-        common = {"kind": Kind.APPEAL, "appeal_type": AppealType.HELP, "category": category,
+        common = {"kind": APPEAL_KIND, "appeal_type": AppealType.HELP, "category": category,
                   "enterprise": enterprise, "submitted_at": now}
 
         started = time.perf_counter()
@@ -148,7 +149,7 @@ class Command(BaseCommand):
 
     def _compare(self, past, units, out):
         documents = [learning.document(learning.CaseFacts(
-            title=a.title, description=a.description, kind=Kind.APPEAL,
+            title=a.title, description=a.description, kind=APPEAL_KIND,
             appeal_type=AppealType.HELP, category_code="bench-routing")) for a in past]
         labels = [units[a.profile].pk for a in past]
         x_train, x_test, y_train, y_test = train_test_split(

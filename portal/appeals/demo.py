@@ -17,9 +17,12 @@ from django.utils import timezone
 
 from portal.workdays.services import add_working_days
 
-from . import services
-from .constants import AppealType, ReturnReason
-from .models import Case, Category
+from portal.cases import services
+from portal.cases.constants import ReturnReason
+from portal.cases.models import Case, Category
+
+from .constants import AppealType
+from .services import appeal_submit
 
 logger = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
@@ -241,9 +244,9 @@ def seed(ctx: dict) -> None:
             continue
         (days_ago, hhmm, _submit, _by, _args), *rest = spec["steps"]
         with _travel_to(_moment(days_ago, hhmm, today)):
-            case = services.case_submit(
+            case = appeal_submit(
                 submitter=submitter, title=spec["title"], description=spec["description"],
-                category=categories[spec["category"]], appeal_type=spec["type"],
+                category=categories[spec["category"]], subtype=spec["type"],
                 subject_unit=units[spec["about"]] if spec.get("about") else None,
                 files=_files(spec.get("files")))
         for days_ago, hhmm, action, email, args in rest:

@@ -21,10 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.core.fragments import rows_in_order, rows_key
 from portal.core.keyset import keyset_page
 
-from . import permissions, selectors, services
-from .constants import Action, Status
+from portal.cases import permissions, selectors, services
+from portal.cases.constants import Action, Status
+from portal.cases.models import Case, CaseEvent
+from portal.cases.timeline import actor_label
+
 from .forms import AppealForm, CaseFilterForm, ProvideInfoForm, RateForm
-from .models import Case, CaseEvent
+from .services import appeal_submit
 
 PAGE_SIZE = 20
 # One-time tokens of the appeal form: handed out with the form, consumed by a successful
@@ -37,7 +40,7 @@ UNHAPPY_AT_MOST = 2  # as the engine: 1 or 2 sends the case back for redo
 
 
 def _forbidden(request, message: str):
-    return render(request, "cases/forbidden.html", {"message": message}, status=403)
+    return render(request, "appeals/forbidden.html", {"message": message}, status=403)
 
 
 def _visible_case(request, pk: int) -> Case:
@@ -63,7 +66,7 @@ def case_list(request):
     # is cached under exactly those (ADR 0009), and the full rows are read only to render it.
     page = keyset_page(selectors.case_list_keys(qs), field="submitted_at",
                        query=request.GET, size=PAGE_SIZE, params=params)
-    return render(request, "cases/list.html", {
+    return render(request, "appeals/list.html", {
         "form": form, "page_rows": page.rows, "links": page.links, "filtered": bool(params),
         "rows_key": rows_key(page.rows, selectors.CASE_ROW_KEY), "today": timezone.localdate(),
         "cases": rows_in_order(selectors.case_list_rows(qs), page.rows),  # the list prints
@@ -97,7 +100,7 @@ def case_new(request):
                                      "appeal. If you have just asked to join your enterprise, "
                                      "wait for its administrator's approval."))
     if request.method == "GET":
-        return render(request, "cases/new.html", {"form": AppealForm(),
+        return render(request, "appeals/new.html", {"form": AppealForm(),
                                                   "form_token": _new_token(request)})
 
     token = request.POST.get("form_token", "")
@@ -119,9 +122,9 @@ def case_new(request):
     elif form.is_valid():
         data = form.cleaned_data
         try:
-            case = services.case_submit(
+            case = appeal_submit(
                 submitter=request.user, title=data["title"], description=data["description"],
-                category=data["category"], appeal_type=data["appeal_type"],
+                category=data["category"], subtype=data["appeal_type"],
                 subject_unit=data["subject_unit"], files=data["attachments"],
             )
         except PermissionDenied as exc:
@@ -136,25 +139,11 @@ def case_new(request):
                                 "date": case.acceptance_due_date.isoformat()})
             return redirect("cases:detail", pk=case.pk)
     files_lost = bool(request.FILES) and not form.has_error("attachments")
-    return render(request, "cases/new.html", {"form": form, "form_token": token,
+    return render(request, "appeals/new.html", {"form": form, "form_token": token,
                                               "files_lost": files_lost})
 
 
 # --- The case page ---------------------------------------------------------------------------
-
-def actor_label(event: CaseEvent, case: Case, *, internal: bool) -> str:
-    """Who took a step, as the viewer may know it: the enterprise sees units, not officials."""
-    actor = event.actor
-    if actor is None:
-        return _("The portal (automatic)")
-    if actor.enterprise_id and actor.enterprise_id == case.enterprise_id:
-        return actor.get_full_name() or actor.email
-    unit = actor.unit.display_name if actor.unit_id else ""
-    if internal:
-        name = actor.get_full_name() or actor.email
-        return f"{name} ({unit})" if unit else name
-    return unit or _("District government")
-
 
 def _detail_line(event: CaseEvent) -> str:
     """The facts of a step worth a line of their own: unit, score, due dates."""
@@ -176,8 +165,7 @@ def _detail_line(event: CaseEvent) -> str:
 
 
 def _timeline(case: Case, user, *, internal: bool) -> list[CaseEvent]:
-    timeline = list(selectors.case_timeline_for(case=case, user=user)
-                    .select_related("actor__unit"))
+    timeline = list(selectors.case_timeline_for(case=case, user=user))
     for event in timeline:
         event.actor_label = actor_label(event, case, internal=internal)
         event.detail_line = _detail_line(event)
@@ -207,7 +195,7 @@ def _render_detail(request, case: Case, *, info_form=None, rate_form=None, statu
         info_form = ProvideInfoForm()
     if can_act and case.status == Status.ANSWERED and rate_form is None:
         rate_form = RateForm()
-    return render(request, "cases/detail.html", {
+    return render(request, "appeals/detail.html", {
         "case": case, "internal": internal, "can_act": can_act,
         "timeline": SimpleLazyObject(lambda: _timeline(case, user, internal=internal)),
         "timeline_version": selectors.case_last_event_id(case=case),

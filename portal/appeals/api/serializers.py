@@ -11,9 +11,11 @@ from rest_framework import serializers
 
 from portal.orgs.models import Unit
 
-from ..constants import AppealType, ReturnReason, Status
-from ..models import Category
-from ..views import actor_label
+from portal.cases.constants import ReturnReason, Status
+from portal.cases.models import Category
+from portal.cases.timeline import actor_label
+
+from ..constants import AppealType
 
 # Details of a public step the submitter may read; the rest of `extra` stays internal.
 PUBLIC_DETAILS = ("due_date", "old_due_date", "score", "unit_name", "unit_name_en")
@@ -72,8 +74,8 @@ class CaseListOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     kind = serializers.CharField()
-    appeal_type = serializers.CharField()
-    appeal_type_display = ChoiceLabelField("appeal_type")
+    appeal_type = serializers.CharField(source="subtype")
+    appeal_type_display = ChoiceLabelField("subtype")
     category = CaseCategoryOutputSerializer(allow_null=True)
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
@@ -94,8 +96,8 @@ class CaseListOutputSerializer(serializers.Serializer):
         moment = _MOMENT  # not self.fields: building them deep-copies all 18 for each list
         return {
             "id": case.id, "reference": case.reference, "kind": case.kind,
-            "appeal_type": case.appeal_type,
-            "appeal_type_display": case.get_appeal_type_display(),
+            "appeal_type": case.subtype,
+            "appeal_type_display": case.get_subtype_display(),
             "category": (None if case.category_id is None else {
                 "id": case.category.id, "code": case.category.code,
                 "name": case.category.name}),
@@ -152,7 +154,7 @@ class EventOutputSerializer(serializers.Serializer):
         return str(actor_label(obj, self.context["case"], internal=self.context["internal"]))
 
     def get_internal(self, obj) -> bool:
-        return not obj.visible_to_submitter
+        return not obj.seen_by_submitter
 
     def get_details(self, obj) -> dict:
         extra = obj.extra or {}

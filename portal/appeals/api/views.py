@@ -19,8 +19,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import permissions, selectors, services
-from ..models import Case
+from portal.cases import permissions, selectors, services
+from portal.cases.models import Case
+
+from ..services import appeal_submit
 from . import serializers as s
 
 TAG = "cases"
@@ -71,8 +73,7 @@ def validated(serializer_class, data) -> dict:
 
 def detail_data(request, case: Case) -> dict:
     internal = permissions.sees_internal(request.user, case)
-    timeline = list(selectors.case_timeline_for(case=case, user=request.user)
-                    .select_related("actor__unit"))
+    timeline = list(selectors.case_timeline_for(case=case, user=request.user))
     return s.CaseDetailOutputSerializer(case, context={
         "request": request, "case": case, "internal": internal, "timeline": timeline}).data
 
@@ -102,7 +103,7 @@ class CaseListView(ListAPIView):
                                   overdue=data["overdue"], category=data.get("category"),
                                   search=data["q"])
         if data.get("type"):
-            qs = qs.filter(appeal_type=data["type"])
+            qs = qs.filter(subtype=data["type"])
         return selectors.case_list_rows(qs, related=LIST_RELATED)
 
     @extend_schema(tags=[TAG], summary="List the cases you may see",
@@ -116,9 +117,9 @@ class CaseListView(ListAPIView):
                    responses={201: s.CaseDetailOutputSerializer, **ERRORS})
     def post(self, request):
         data = validated(s.CaseSubmitInputSerializer, request.data)
-        case = call_service(lambda: services.case_submit(
+        case = call_service(lambda: appeal_submit(
             submitter=request.user, title=data["title"], description=data["description"],
-            category=data["category"], appeal_type=data["appeal_type"],
+            category=data["category"], subtype=data["appeal_type"],
             subject_unit=data["subject_unit"], files=data["files"]))
         return Response(detail_data(request, case), status=status.HTTP_201_CREATED)
 

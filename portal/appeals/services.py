@@ -1,0 +1,47 @@
+"""Every write of the appeal kind. Other apps may call `appeal_submit`; every later step of an
+appeal is one of the engine's services (portal.cases.services)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.cases import permissions
+from portal.cases.constants import FINAL_STATUSES
+from portal.cases.models import Case
+from portal.cases.services import case_open
+
+from .constants import KIND
+
+DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
+
+
+@transaction.atomic
+def appeal_submit(*, submitter, title: str, description: str, category, subtype: str,
+                  subject_unit=None, files=()) -> Case:
+    """File an appeal (诉求) for the submitter's enterprise; attachments are checked by content.
+
+    Refuses the same appeal submitted twice within ten minutes (a double click, a resent form).
+    """
+    permissions.require(
+        permissions.is_enterprise_member(submitter),
+        _("Only a member of a registered enterprise may submit an appeal."),
+    )
+    # One submit per person at a time, so the duplicate check below cannot be raced.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_000_301, submitter.pk])
+    earlier = (Case.objects.filter(
+        submitter=submitter, title=(title or "").strip(), description=(description or "").strip(),
+        submitted_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).exclude(status__in=FINAL_STATUSES).values_list("reference", flat=True).first())
+    if earlier:
+        raise ValidationError(
+            _("You submitted this appeal a moment ago as %(ref)s; it is already on its way.")
+            % {"ref": earlier}, code="duplicate",
+        )
+    return case_open(kind=KIND, actor=submitter, submitter=submitter,
+                     enterprise=submitter.enterprise, title=title, description=description,
+                     category=category, subtype=subtype, subject_unit=subject_unit,
+                     files=files)
