@@ -26,17 +26,21 @@ class AppealForm(ServiceErrorsMixin, forms.Form):
 
     appeal_type = forms.ChoiceField(
         label=_("What kind of appeal is it?"), choices=AppealType.choices,
+        error_messages={"required": _("Choose the kind of appeal")},
         widget=forms.RadioSelect,
     )
     category = CategoryChoiceField(
         label=_("Category"), queryset=categories_for_choice(), empty_label=_("Choose…"),
+        error_messages={"required": _("Choose the category your appeal is about")},
         help_text=_("The area your appeal is about; it helps the department send it to the "
                     "right unit."),
     )
     title = forms.CharField(label=_("Title"), max_length=200,
+                            error_messages={"required": _("Enter a title for your appeal")},
                             help_text=_("One line saying what the appeal is about."))
     description = forms.CharField(
         label=_("Description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Describe the problem you want the government to solve")},
         help_text=_("What happened, what you have tried, and what you would like the "
                     "government to do."),
     )
@@ -67,6 +71,23 @@ class ProvideInfoForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}), required=False,
     )
     attachments = MultipleFileField(label=_("Attachments (optional)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help()
+
+
+class SupplementForm(ServiceErrorsMixin, forms.Form):
+    """Add a note or files to an open appeal (补充材料)."""
+
+    service_fields = {"files": "attachments", "note": "note"}
+
+    note = forms.CharField(
+        label=_("What do you want to add?"), max_length=5000, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A note, files, or both. The unit sees it on the timeline."),
+    )
+    attachments = MultipleFileField(label=_("Files (optional)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

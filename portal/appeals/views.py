@@ -26,7 +26,7 @@ from portal.cases.constants import Action, Status
 from portal.cases.models import Case, CaseEvent
 from portal.cases.timeline import actor_label
 
-from .forms import AppealForm, CaseFilterForm, ProvideInfoForm, RateForm
+from .forms import AppealForm, CaseFilterForm, ProvideInfoForm, RateForm, SupplementForm
 from .services import appeal_submit
 
 PAGE_SIZE = 20
@@ -179,13 +179,18 @@ def _latest_step(case: Case, user, action: str, *, internal: bool) -> CaseEvent 
     return event
 
 
-def _render_detail(request, case: Case, *, info_form=None, rate_form=None, status: int = 200):
+def _render_detail(request, case: Case, *, info_form=None, rate_form=None, supplement_form=None,
+                   status: int = 200):
     """The case page. Its timeline is rendered once per version (its last step), viewer side
     (internal or public) and language, then served from the "fragments" cache: a timeline of
     75 steps was two thirds of the page's time. The steps are read only when it is rendered."""
     user = request.user
+    audience = permissions.audience_of(user, case)
     internal = permissions.sees_internal(user, case)
     can_act = permissions.can_act_for_submitter(user, case)
+    can_supplement = can_act and case.is_open and case.spec.allows_supplement
+    if can_supplement and supplement_form is None:
+        supplement_form = SupplementForm()
     question = answer = None
     if case.status == Status.INFO_REQUESTED:
         question = _latest_step(case, user, Action.REQUEST_INFO, internal=internal)
@@ -196,7 +201,8 @@ def _render_detail(request, case: Case, *, info_form=None, rate_form=None, statu
     if can_act and case.status == Status.ANSWERED and rate_form is None:
         rate_form = RateForm()
     return render(request, "appeals/detail.html", {
-        "case": case, "internal": internal, "can_act": can_act,
+        "case": case, "internal": internal, "can_act": can_act, "audience": audience,
+        "supplement_form": supplement_form if can_supplement else None,
         "timeline": SimpleLazyObject(lambda: _timeline(case, user, internal=internal)),
         "timeline_version": selectors.case_last_event_id(case=case),
         "question": question, "answer": answer,
@@ -255,6 +261,20 @@ def _rated_message(case: Case) -> str:
             "date": case.due_date.isoformat()}
     return _("Thank you for rating the answer %(score)d of 5. The appeal is closed.") % {
         "score": case.satisfaction}
+
+
+@login_required
+@require_POST
+def case_supplement(request, pk: int):
+    """Add a note or files to an open appeal (补充材料); the unit is told."""
+    case = _visible_case(request, pk)
+    form = SupplementForm(request.POST, request.FILES)
+    return _act(
+        request, case, form, form_key="supplement_form",
+        call=lambda data: services.case_supplement(
+            case=case, actor=request.user, note=data["note"], files=data["attachments"]),
+        success=lambda event: _("Your material was added to %(ref)s.") % {"ref": case.reference},
+    )
 
 
 @login_required

@@ -30,6 +30,7 @@ from ..admin_forms import steps_available
 from ..constants import HANDLING_STATUSES, Action, Status
 from ..models import Case, EngineSettings
 from ..kinds import kind_spec
+from ..timeline import actor_label
 from . import filters
 
 
@@ -247,6 +248,8 @@ class CaseAdmin(ReadOnlyAdminMixin, CappedCountAdminMixin, admin.ModelAdmin):
         if case is not None and self.has_view_permission(request, case):
             user = request.user
             timeline = list(selectors.case_timeline_for(case=case, user=user))
+            for event in timeline:  # as the event recorded it: a sealed reporter is unnamed
+                event.actor_label = actor_label(event, case, internal=True)
             extra = {
                 "steps": [(form, reverse("admin:cases_case_step", args=[case.pk, form.slug]))
                           for form in steps_available(user=user, case=case)],

@@ -6,7 +6,7 @@ Department: case_accept, case_reject, case_assign, case_decide_extension, case_c
 Responsible unit: case_sign_for, case_sign_for_many, case_start, case_request_info,
 case_request_extension, case_answer, case_return, case_transfer (also the department),
 case_add_internal_note (also the department).
-Enterprise: case_provide_info, case_rate.
+Submitter side: case_provide_info, case_supplement (补充材料), case_rate.
 Supervision (督办): supervision_open, supervision_open_for_pain_point, supervision_close.
 Periodic (tasks.py): case_reminders_send_due, case_auto_close_unrated.
 
@@ -37,6 +37,7 @@ from .handling import (
     case_sign_for,
     case_sign_for_many,
     case_start,
+    case_supplement,
 )
 from .reminders import case_reminders_send_due
 from .satisfaction import case_auto_close_unrated, case_rate
@@ -69,6 +70,7 @@ __all__ = [
     "case_sign_for",
     "case_sign_for_many",
     "case_start",
+    "case_supplement",
     "case_transfer",
     "reference_allocate",
     "supervision_close",

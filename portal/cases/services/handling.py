@@ -97,6 +97,35 @@ def case_answer(*, case: Case, actor, answer: str, files=()) -> Case:
 
 
 @transaction.atomic
+def case_supplement(*, case: Case, actor, note: str, files=(), side: str | None = None) -> CaseEvent:
+    """Add material to an open case (补充材料): a note, files, or both, from the submitter's
+    side, where the case's kind allows it. The clock does not change; the responsible unit (or,
+    before assignment, the department) is told. A sealed kind's service passes actor=None and
+    side=Side.REPORTER after checking the reporter's receipt itself."""
+    case = _steps.lock_case(case)
+    spec = case.spec
+    if actor is not None or not spec.sealed:
+        permissions.require_submitter_side(actor, case)
+    permissions.require(spec.allows_supplement,
+                        _("Material cannot be added to this kind of case."))
+    _steps.check_transition(case, Action.SUPPLEMENT)
+    files = list(files or [])
+    note = _steps.clean_text(note, field="note", required=not files,
+                             message=_("Write what you want to add, or attach a file."))
+    inspected = attachments_check(files)
+    recipients = (_steps.unit_officials(case.responsible_unit_id) if case.responsible_unit_id
+                  else _steps.department_staff())
+    event = _steps.record_step(
+        case, actor=actor, action=Action.SUPPLEMENT, note=note, save=False, side=side,
+        extra={"files": len(files)},
+        notices=[N(recipients, format_lazy(gettext_lazy("New material was added to case {ref}"),
+                                           ref=case.reference), note)],
+    )
+    attachments_save(case=case, event=event, actor=actor, files=files, inspected=inspected)
+    return event
+
+
+@transaction.atomic
 def case_request_extension(*, case: Case, actor, until: datetime.date, reason: str) -> Case:
     """Ask the department for more time; the clock keeps running until it decides."""
     case = _steps.lock_case(case)

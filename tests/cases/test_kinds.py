@@ -1,0 +1,208 @@
+"""The engine serves any kind: a kind declared here (a sealed reporter, as complaints will have)
+runs through the engine's services, admin, API, ledger and notices, and nobody handling it
+can learn who reported. Appeals keep their own declaration (portal/appeals/kind.py)."""
+
+import logging
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework.test import APIClient
+
+from portal.appeals.constants import TRANSITIONS
+from portal.appeals.services import appeal_submit
+from portal.cases import services
+from portal.cases.constants import Action, Status
+from portal.cases.kinds import GOVERNMENT, Audience, KindSpec, Party, Side, register, unregister
+from portal.cases.models import Attachment, Case, CaseEvent
+from portal.cases.timeline import actor_label
+from portal.ledger.models import LedgerEntry
+from portal.notifications.models import Notification
+from portal.notifications.services import (
+    notification_email_deliver,
+    notification_email_requeue_pending,
+)
+from tests.factories import UnitFactory, enterprise_user
+from tests.totp import login
+
+from .factories import PDF_BYTES, upload
+
+
+def pdf_upload(name):
+    return upload(name, PDF_BYTES, "application/pdf")
+
+pytestmark = pytest.mark.django_db
+
+# The reporter, as only the kind's own sealed table would hold them.
+REPORTER = {"name": "王秘密", "phone": "13800138000", "email": "whistle@example.cn",
+            "credit_code": "91440112MA5SEALED1", "enterprise": "广州保密举报科技有限公司"}
+TOLD = []  # what the kind was asked to tell its sealed reporter
+
+
+def _tell_reporter(case, subject, body):
+    TOLD.append((case.reference, str(subject)))
+
+
+TEST_REPORT = KindSpec(
+    code="testreport", label=_("Test report"), transitions=TRANSITIONS,
+    audiences={Action.SUBMIT: Audience.SUBMITTER | GOVERNMENT,
+               Action.ANSWER: Audience.SUBMITTER | GOVERNMENT,
+               Action.SUPPLEMENT: Audience.SUBMITTER | GOVERNMENT},
+    party=Party.SEALED, sealed=True, auto_close_unrated=False,
+    messages={"received": _("We received your report {ref}"),
+              "answered": _("Your report {ref} was answered")},
+    notify_sealed_submitter=_tell_reporter,
+)
+
+
+@pytest.fixture(autouse=True)
+def test_kind():
+    TOLD.clear()
+    register(TEST_REPORT)
+    yield TEST_REPORT
+    unregister(TEST_REPORT.code)
+
+
+def _report(**kwargs):
+    return services.case_open(kind="testreport", actor=None, side=Side.REPORTER,
+                              title="窗口人员推诿不办", description="多次前往，均被告知材料不全却不说明缺什么。",
+                              **kwargs)
+
+
+def _identity_in(text: str) -> list[str]:
+    return [value for value in REPORTER.values() if value in text]
+
+
+def test_a_sealed_kind_refuses_an_identifying_actor_submitter_or_enterprise():
+    person = enterprise_user(full_name=REPORTER["name"])
+    for kwargs in ({"actor": person}, {"actor": None, "submitter": person},
+                   {"actor": None, "enterprise": person.enterprise}):
+        with pytest.raises(ValueError, match="seals its submitter"):
+            services.case_open(kind="testreport", title="t", description="d", **kwargs)
+    assert not Case.objects.filter(kind="testreport").exists()
+
+
+def test_a_sealed_report_stores_no_person_anywhere_and_tells_the_reporter_through_the_kind():
+    case = _report(files=[pdf_upload("证据.pdf")])
+    event = CaseEvent.objects.get(case=case)
+    assert (event.actor_id, event.actor_side) == (None, Side.REPORTER)
+    assert (case.submitter_id, case.enterprise_id) == (None, None)
+    assert Attachment.objects.get(case=case).uploaded_by_id is None
+    assert LedgerEntry.objects.filter(object_id=str(case.pk)).values_list(
+        "actor_id", flat=True).get() is None
+    assert TOLD == [(case.reference, f"We received your report {case.reference}")]
+    # The department is told of the new case; nobody else, and no row names the reporter.
+    assert not Notification.objects.exclude(recipient__unit__kind="department").exists()
+    assert actor_label(event, case, internal=True) == "Reporter"
+
+
+def test_the_engine_refuses_a_step_the_kind_does_not_declare(dept):
+    spec = KindSpec(code="noaccept", label=_("No acceptance"),
+                    transitions={k: v for k, v in TRANSITIONS.items() if k != Action.ACCEPT},
+                    audiences={})
+    register(spec)
+    try:
+        case = services.case_open(kind="noaccept", actor=dept, title="t", description="d")
+        with pytest.raises(services.InvalidTransition):
+            services.case_accept(case=case, actor=dept)
+        assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
+    finally:
+        unregister("noaccept")
+
+
+def test_officials_handling_a_sealed_report_never_see_who_reported(
+        client, dept, unit, official, caplog):
+    caplog.set_level(logging.DEBUG)
+    case = _report(files=[pdf_upload("证据.pdf")])
+    case = services.case_assign(case=case, actor=dept, unit=unit)
+    case = services.case_sign_for(case=case, actor=official)
+    services.case_supplement(case=case, actor=None, side=Side.REPORTER, note="补充：时间是周二上午。")
+    case = services.case_answer(case=case, actor=official, answer="已约谈窗口人员并整改。")
+    assert TOLD[-1] == (case.reference, f"Your report {case.reference} was answered")
+
+    login(client, official)
+    pages = {
+        "admin changelist": client.get("/admin/cases/case/"),
+        "admin change page": client.get(f"/admin/cases/case/{case.pk}/change/"),
+        "inbox": client.get("/inbox/"),
+    }
+    api = APIClient()
+    api.force_authenticate(official)
+    pages["API list"] = api.get("/api/v1/cases/")
+    pages["API detail"] = api.get(f"/api/v1/cases/{case.pk}/")
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert _identity_in(response.content.decode()) == [], name
+    ledger = login(client, dept).get("/admin/ledger/ledgerentry/")  # officials have none
+    assert ledger.status_code == 200 and _identity_in(ledger.content.decode()) == []
+    assert case.reference in pages["admin changelist"].content.decode()
+    assert "Reporter" in pages["admin change page"].content.decode()
+    mails = " ".join(f"{m.subject} {m.body}" for m in mail.outbox)
+    inbox = " ".join(Notification.objects.values_list("subject", flat=True))
+    assert _identity_in(mails + inbox + caplog.text) == []
+    # The reporter's material reached the unit, as from "the reporter".
+    supplement = CaseEvent.objects.get(case=case, action=Action.SUPPLEMENT)
+    assert (supplement.actor_id, supplement.actor_side) == (None, Side.REPORTER)
+    assert Notification.objects.filter(recipient=official,
+                                       subject__contains="New material").exists()
+
+
+def test_a_step_remembers_the_unit_its_official_acted_for(dept, unit, official, submitter,
+                                                          category):
+    case = appeal_submit(submitter=submitter, title="t", description="d", category=category,
+                         subtype="help")
+    case = services.case_assign(case=case, actor=dept, unit=unit)
+    case = services.case_sign_for(case=case, actor=official)
+    official.unit = UnitFactory(name="区另一局")
+    official.save(update_fields=["unit"])
+    event = CaseEvent.objects.get(case=case, action=Action.SIGN_FOR)
+    assert event.actor_side == Side.UNIT and event.actor_unit_id == unit.pk
+    assert actor_label(event, case, internal=False) == unit.display_name
+    assert "区另一局" not in actor_label(event, case, internal=True)
+
+
+def test_the_enterprise_adds_material_to_an_open_appeal_and_the_unit_is_told(
+        dept, unit, official, submitter, category):
+    case = appeal_submit(submitter=submitter, title="t", description="d", category=category,
+                         subtype="help")
+    case = services.case_assign(case=case, actor=dept, unit=unit)
+    with pytest.raises(Exception, match="Write what you want to add"):
+        services.case_supplement(case=case, actor=submitter, note="  ")
+    with pytest.raises(Exception, match="Only the party that submitted"):
+        services.case_supplement(case=case, actor=official, note="x")
+    event = services.case_supplement(case=case, actor=submitter, note="补充营业执照副本。",
+                                     files=[pdf_upload("执照.pdf")])
+    assert event.seen_by_submitter and event.actor_side == Side.ENTERPRISE
+    assert Attachment.objects.get(event=event).seen_by_submitter
+    assert Notification.objects.filter(recipient=official, subject__contains=case.reference
+                                       ).exists()
+    assert CaseEvent.objects.filter(case=case, action=Action.SUPPLEMENT).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crash_between_commit_and_delivery_loses_no_notice(settings, dept, submitter,
+                                                             category):
+    """Issue 11: the inbox and outbox rows are written in the step's transaction, so a process
+    that dies after commit, before queueing the e-mail, leaves them for the sweeper."""
+    case = appeal_submit(submitter=submitter, title="t", description="d", category=category,
+                         subtype="help")
+    mail.outbox.clear()
+
+    def crash():
+        raise RuntimeError("the process died after commit")
+
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            transaction.on_commit(crash)  # runs first: the delivery is never queued
+            services.case_accept(case=case, actor=dept)
+    told = Notification.objects.get(recipient=submitter, subject__contains="was accepted")
+    assert told.email_status == Notification.EmailStatus.PENDING and not mail.outbox
+    assert notification_email_requeue_pending(older_than_seconds=0) >= 1
+    for pk in Notification.objects.filter(email_status="pending").values_list("pk", flat=True):
+        notification_email_deliver(notification_id=pk)
+    notification_email_requeue_pending(older_than_seconds=0)
+    for pk in Notification.objects.filter(email_status="pending").values_list("pk", flat=True):
+        notification_email_deliver(notification_id=pk)
+    accepted = [m for m in mail.outbox if "was accepted" in m.subject]
+    assert len(accepted) == 1 and accepted[0].to == [submitter.email]
