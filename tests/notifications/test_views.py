@@ -152,11 +152,21 @@ def test_opening_one_without_a_link_shows_it(signed_in, user):
     assert "Offices close on 1 October.<br>Back on 8 October." in html
     n.refresh_from_db()
     assert n.read_at is not None
-    when = timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M")
-    assert re.search(rf'Received: <time datetime="[^"]+">{when}</time>', html)
-    signed_in.cookies["portal_language"] = "zh-hans"
-    chinese = signed_in.get(f"/inbox/{n.pk}/").content.decode()
-    assert re.search(rf'接收时间：<time datetime="[^"]+">{when}</time>', chinese)
+
+
+def test_a_notifications_time_is_written_in_each_languages_way(signed_in, user):
+    n = NotificationFactory(recipient=user, subject="Holiday notice")
+    at = timezone.make_aware(timezone.datetime(2026, 11, 26, 14, 5))  # Asia/Shanghai
+    Notification.objects.filter(pk=n.pk).update(created_at=at)
+    stamp = '<time datetime="2026-11-26T14:05:00+08:00">'
+    for language, page, inbox in [
+        ("en", f"Received: {stamp}26 November 2026, 14:05</time>", f"{stamp}26 Nov 2026 14:05"),
+        ("zh-hans", f"接收时间：{stamp}2026年11月26日 14:05</time>", f"{stamp}2026-11-26 14:05"),
+        ("zh-hant", f"{stamp}2026年11月26日 14:05</time>", f"{stamp}2026-11-26 14:05"),
+    ]:
+        signed_in.cookies["portal_language"] = language
+        assert inbox in signed_in.get("/inbox/").content.decode(), language
+        assert page in signed_in.get(f"/inbox/{n.pk}/").content.decode(), language
 
 
 def test_a_link_to_another_site_is_never_followed(signed_in, user):
