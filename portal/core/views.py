@@ -10,14 +10,7 @@ from .health import health_report
 
 
 def home(request):
-    pending_join = None
-    user = request.user
-    if user.is_authenticated and not (user.enterprise_id or user.unit_id):
-        from portal.orgs.models import JoinRequest
-
-        pending_join = (JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
-                        .select_related("enterprise").first())
-    return render(request, "core/home.html", {"pending_join": pending_join})
+    return render(request, "core/home.html")
 
 
 @never_cache

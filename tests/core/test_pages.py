@@ -63,3 +63,18 @@ def test_signup_form_labels_every_field_and_marks_errors_in_words(client):
     for field_id in ("id_email", "id_credit_code", "id_full_name", "id_password1"):
         assert f'for="{field_id}"' in html
         assert re.search(rf'id="{field_id}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field_id}"', html)
+
+
+def test_the_home_page_tells_a_newcomer_their_request_to_join_is_waiting(client):
+    from portal.orgs.models import JoinRequest
+    from tests.factories import UserFactory, enterprise_user
+
+    enterprise = enterprise_user(admin=True).enterprise
+    newcomer = UserFactory()
+    client.force_login(newcomer)
+    client.cookies["portal_language"] = "en"
+    assert "is waiting for its administrator" not in client.get("/").content.decode()
+    JoinRequest.objects.create(user=newcomer, enterprise=enterprise)
+    html = client.get("/").content.decode()
+    assert (f"Your request to join {enterprise.name} is waiting for its administrator's "
+            "approval." in html.replace("&#x27;", "'"))
