@@ -7,9 +7,4 @@
 The pages and forms themselves are in portal/cases/admin_views.py and admin_forms.py.
 """
 
-from django.contrib import admin
-
-from . import case, config, supervision  # noqa: F401 (registers the model admins)
-from .site import install
-
-install(admin.site)
+from . import case, config, site, supervision  # noqa: F401 (registers the admins and pages)

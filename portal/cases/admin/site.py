@@ -1,54 +1,27 @@
-"""The department's dashboard and pain-point pages on the admin site, and their entries in
-the admin index (under "cases"), for those who may open them.
+"""The department's dashboard and pain-point pages on the admin site, listed under "cases" in
+the admin index for those who may open them (the site: portal/core/admin_site.py)."""
 
-The admin site is Django's default one (portal/core/admin.py brands it the same way), so
-these pages are added to its URLs and app list here rather than through a site subclass.
-"""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from django.urls import path, reverse
+from portal.core.admin_site import AdminPage
 
 from .. import admin_views, permissions
 
-_INSTALLED = "_cases_pages_installed"
+
+def _sees_dashboard(user) -> bool:
+    return permissions.is_department(user) and user.has_perm("cases.view_case")
 
 
-def _pages(request) -> list[dict]:
-    from django.utils.translation import gettext_lazy as _
-
-    user = request.user
-    pages = []
-    if permissions.is_department(user) and user.has_perm("cases.view_case"):
-        pages.append(("Dashboard", _("Department dashboard"), "admin:cases_dashboard"))
-    if permissions.can_view_pain_points(user):
-        pages.append(("PainPoints", _("Pain points"), "admin:cases_pain_points"))
-    return [{"model": None, "name": name, "object_name": object_name, "perms": {"view": True},
-             "admin_url": reverse(url_name), "add_url": None, "view_only": True}
-            for object_name, name, url_name in pages]
+def register(site) -> None:
+    site.register_page(AdminPage(
+        route="cases/dashboard/", name="cases_dashboard", view=admin_views.dashboard_view,
+        app_label="cases", object_name="Dashboard", title=_("Department dashboard"),
+        visible=_sees_dashboard))
+    site.register_page(AdminPage(
+        route="cases/pain-points/", name="cases_pain_points", view=admin_views.pain_points_view,
+        app_label="cases", object_name="PainPoints", title=_("Pain points"),
+        visible=permissions.can_view_pain_points))
 
 
-def install(site) -> None:
-    """Add the pages to `site` once (its URLs and its app list)."""
-    if getattr(site, _INSTALLED, False):
-        return
-    setattr(site, _INSTALLED, True)
-    site_get_urls, site_get_app_list = site.get_urls, site.get_app_list
-
-    def get_urls():
-        return [
-            path("cases/dashboard/", site.admin_view(admin_views.dashboard_view),
-                 name="cases_dashboard"),
-            path("cases/pain-points/", site.admin_view(admin_views.pain_points_view),
-                 name="cases_pain_points"),
-            *site_get_urls(),
-        ]
-
-    def get_app_list(request, app_label=None):
-        app_list = site_get_app_list(request, app_label)
-        pages = _pages(request) if app_label in (None, "cases") else []
-        for app in app_list:
-            if app["app_label"] == "cases" and pages:
-                app["models"] = pages + app["models"]
-        return app_list
-
-    site.get_urls = get_urls
-    site.get_app_list = get_app_list
+register(admin.site)
