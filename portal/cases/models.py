@@ -18,7 +18,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.models import ChoiceLabelsMixin
@@ -403,9 +402,8 @@ class CaseEvent(ChoiceLabelsMixin, models.Model):
     def unit_name(self) -> str:
         """The unit the step named, as it was called then, in the reader's language."""
         extra = self.extra or {}
-        if (get_language() or "").lower().startswith("en") and extra.get("unit_name_en"):
-            return extra["unit_name_en"]
-        return extra.get("unit_name", "")
+        return pick_language(extra.get("unit_name", ""), extra.get("unit_name_zh_hant", ""),
+                             extra.get("unit_name_en", ""))
 
 
 def _attachment_path(instance, filename):

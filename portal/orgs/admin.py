@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.paginator import CappedCountAdminMixin
 
@@ -6,11 +7,20 @@ from . import permissions
 from .models import Enterprise, Industry, JoinRequest, Qualification, Unit
 
 
+class NameInLanguageMixin:
+    """A "name" column in the reader's language (Traditional characters and English included),
+    as pages and the API show it."""
+
+    @admin.display(description=_("name"), ordering="pk")
+    def name_in_language(self, obj):
+        return obj.display_name if isinstance(obj, Unit) else obj.name
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "kind", "parent", "is_active"]
+class UnitAdmin(NameInLanguageMixin, admin.ModelAdmin):
+    list_display = ["code", "name_in_language", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["code", "name", "name_en"]
+    search_fields = ["code", "name", "name_zh_hant", "name_en"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
 
@@ -49,8 +59,8 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["section", "name_zh_hans", "name_en", "division_from", "division_to"]
+class IndustryAdmin(NameInLanguageMixin, admin.ModelAdmin):
+    list_display = ["section", "name_in_language", "division_from", "division_to"]
 
     def has_add_permission(self, request):
         return False
@@ -60,7 +70,7 @@ class IndustryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh_hans", "name_zh_hant", "name_en"]
-    search_fields = ["code", "name_zh_hans", "name_en"]
+class QualificationAdmin(NameInLanguageMixin, admin.ModelAdmin):
+    list_display = ["code", "name_in_language", "name_zh_hans", "name_zh_hant", "name_en"]
+    search_fields = ["code", "name_zh_hans", "name_zh_hant", "name_en"]
 

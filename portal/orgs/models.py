@@ -4,6 +4,8 @@ Industry associations and chambers of commerce (行业协会商会) are enterpri
 kind, since they take part in consultations (Art. 3 ¶2) like enterprises do.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator, RegexValidator
@@ -14,13 +16,29 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_credit_code
 
 
+@functools.cache
+def _s2hk():
+    import opencc
+
+    return opencc.OpenCC("s2hk")
+
+
+@functools.lru_cache(maxsize=4096)
+def to_traditional(text: str) -> str:
+    """Return `text` in Traditional characters, converted as the translation catalogue's zh-hant
+    is (OpenCC, Simplified to Traditional, Hong Kong variant; `manage.py translations`)."""
+    return _s2hk().convert(text) if text else text
+
+
 def pick_language(zh_hans: str, zh_hant: str, en: str) -> str:
-    """Return the text for the active language, falling back to Simplified Chinese."""
+    """Return the text for the active language: English where there is an English text, else
+    Simplified Chinese; for Traditional readers the Traditional text, or the Simplified one
+    converted when none was entered."""
     lang = (get_language() or "zh-hans").lower()
     if lang.startswith("en"):
         return en or zh_hans
     if lang in ("zh-hant", "zh-tw", "zh-hk", "zh-mo"):
-        return zh_hant or zh_hans
+        return zh_hant or to_traditional(zh_hans)
     return zh_hans
 
 
@@ -82,6 +100,11 @@ class Unit(models.Model):
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_zh_hant = models.CharField(
+        _("name in Traditional Chinese"), max_length=100, blank=True,
+        help_text=_("Leave empty to show the name converted to Traditional characters; fill in "
+                    "only where the conversion is wrong."),
+    )
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
     parent = models.ForeignKey(
@@ -107,8 +130,12 @@ class Unit(models.Model):
 
     @property
     def display_name(self) -> str:
-        lang = (get_language() or "").lower()
-        return self.name_en if lang.startswith("en") and self.name_en else self.name
+        """The name in the reader's language (pages, admin, API, e-mails)."""
+        return pick_language(self.name, self.name_zh_hant, self.name_en)
+
+    @property
+    def traditional_name(self) -> str:
+        return self.name_zh_hant or to_traditional(self.name)
 
 
 class Enterprise(models.Model):

@@ -115,7 +115,9 @@ def test_officials_keep_their_own_units_templates(client, unit, official, other_
     foreign.refresh_from_db()
     assert shared.title == "通用模板" and foreign.title == "别的单位模板"
     empty = client.post(f"{ADMIN}replytemplate/add/", {"title": "", "body": "", "is_active": "on"})
-    assert empty.status_code == 200 and "This field is required." in empty.content.decode()
+    # The admin's forms say what to do too (the portal's form renderer, issue 12).
+    assert empty.status_code == 200 and "Enter title" in empty.content.decode()
+    assert "Enter text" in empty.content.decode()
 
 
 def test_the_department_keeps_shared_templates(client, dept, unit):

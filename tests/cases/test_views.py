@@ -137,8 +137,12 @@ def test_missing_category_is_refused_next_to_the_field_and_the_form_can_be_resen
     token = new_form(client)
     response = client.post(NEW, appeal_data(token, category, category=""))
     assert response.status_code == 200
-    assert response.context["form"].errors["category"] == ["This field is required."]
-    assert 'aria-invalid="true"' in response.content.decode()
+    assert response.context["form"].errors["category"] == [
+        "Choose the category your appeal is about"]
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_category_helptext id_category_error"' in html
+    assert '<ul class="errorlist" id="id_category_error">' in html and "data-error-summary" in html
     assert not Case.objects.exists()
     fixed = client.post(NEW, appeal_data(response.context["form_token"], category))
     assert fixed.status_code == 302 and Case.objects.count() == 1

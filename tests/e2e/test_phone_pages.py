@@ -69,6 +69,7 @@ def objects_for(user) -> dict[str, dict]:
         "cases:detail": {"pk": case.pk},
         "cases:provide_info": {"pk": case.pk},
         "cases:rate": {"pk": case.pk},
+        "cases:supplement": {"pk": case.pk},
         "cases:attachment": {"pk": case.pk, "attachment_id": attachment.pk},
         "notifications:open": {"pk": notification.pk},
         "notifications:mark_read": {"pk": notification.pk},

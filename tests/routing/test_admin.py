@@ -83,7 +83,7 @@ def test_the_try_page_shows_the_words_and_which_rule_wins(client):
     assert "none of the keywords is in the text" in html
     assert winner.name in html
     missing = client.post(f"{RULES}try/", {"title": "", "description": "x"})
-    assert "This field is required." in missing.content.decode()
+    assert "Enter title" in missing.content.decode()
 
 
 def test_department_sees_models_read_only_and_can_queue_a_retrain(

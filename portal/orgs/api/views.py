@@ -10,11 +10,15 @@ from ..models import Enterprise, JoinRequest, Unit
 
 
 class UnitOutputSerializer(serializers.ModelSerializer):
-    display_name = serializers.CharField()
+    display_name = serializers.CharField(
+        help_text="The name in the request's language (Accept-Language or the language cookie).")
+    name_zh_hant = serializers.CharField(source="traditional_name",
+                                         help_text="The name in Traditional characters.")
 
     class Meta:
         model = Unit
-        fields = ["id", "code", "name", "name_en", "display_name", "kind", "parent"]
+        fields = ["id", "code", "name", "name_zh_hant", "name_en", "display_name", "kind",
+                  "parent"]
 
 
 class UnitListView(generics.ListAPIView):
