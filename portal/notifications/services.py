@@ -151,15 +151,18 @@ def _create_new(rows: list[Notification], *, dedup_key: str | None) -> list[Noti
     return []
 
 
-def _queue_emails(ids: list[int]) -> None:
-    from .tasks import send_notification_email, send_notification_emails
+# The tasks that deliver e-mails, by name: tasks.py imports this module, not the reverse.
+SEND_EMAIL_TASK = "portal.notifications.tasks.send_notification_email"
+SEND_EMAILS_TASK = "portal.notifications.tasks.send_notification_emails"
 
+
+def _queue_emails(ids: list[int]) -> None:
     if len(ids) == 1:
-        enqueue_on_commit(send_notification_email, ids[0])
+        enqueue_on_commit(SEND_EMAIL_TASK, ids[0])
     elif ids:
         # One message, whatever the number of recipients: if the broker is away the request
         # waits for one connection timeout, not one per recipient. The worker fans it out.
-        enqueue_on_commit(send_notification_emails, *ids)
+        enqueue_on_commit(SEND_EMAILS_TASK, *ids)
 
 
 # --------------------------------------------------------------------------------------------
@@ -311,8 +314,6 @@ def notification_email_requeue_pending(*, older_than_seconds: int | None = None)
     (settings.PORTAL["OUTBOX_RETRY_AFTER_SECONDS"]) is queued again. Rows being sent right
     now are locked and skipped.
     """
-    from .tasks import send_notification_email
-
     if older_than_seconds is None:
         older_than_seconds = int(_portal_setting("OUTBOX_RETRY_AFTER_SECONDS", 60))
     now = timezone.now()
@@ -326,5 +327,5 @@ def notification_email_requeue_pending(*, older_than_seconds: int | None = None)
     if ids:
         Notification.objects.filter(pk__in=ids).update(email_due_at=now)
         for pk in ids:
-            enqueue_on_commit(send_notification_email, pk)
+            enqueue_on_commit(SEND_EMAIL_TASK, pk)
     return len(ids)

@@ -390,7 +390,6 @@ def routing_model_train(*, min_samples_per_unit: int = MIN_SAMPLES_PER_UNIT,
 @transaction.atomic
 def routing_retrain_request(*, actor) -> None:
     """Queue a retrain now (department only); it runs on a worker after this commits."""
-    from .tasks import routing_retrain
-
     permissions.require_retrain(actor)
-    enqueue_on_commit(routing_retrain, force=True)
+    # by name: tasks.py imports this module, not the reverse
+    enqueue_on_commit("portal.routing.tasks.routing_retrain", force=True)

@@ -36,6 +36,17 @@ def test_published_only_when_the_transaction_commits(celery_purged,
 
 
 @pytest.mark.django_db
+def test_a_task_named_by_its_name_is_published_the_same_way(celery_purged,
+                                                            django_capture_on_commit_callbacks):
+    """Services name their app's tasks (tasks import services, never the reverse)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            enqueue_on_commit("tests.core.record_user", 1)
+            assert queued_messages() == 0
+    assert queued_messages() == 1
+
+
+@pytest.mark.django_db
 def test_nothing_published_when_the_transaction_rolls_back(celery_purged,
                                                           django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
