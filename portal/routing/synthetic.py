@@ -2,7 +2,8 @@
 
 Each profile is a unit with the words of its business; an appeal mixes two or three of them
 with words every appeal uses, and sometimes a word of another unit, so the classes overlap
-the way real appeals do. Nothing here is used when the portal runs.
+the way real appeals do. Nothing here is used when the portal serves requests; the demo
+(demo.py) seeds its past appeals from it.
 """
 
 from __future__ import annotations
