@@ -2,9 +2,10 @@
 and the forms of the supervision (督办), pain-point and dashboard pages.
 
 Each transition form knows the one engine service it calls (`submit`), the action of the
-transition table it stands for (`action`) and who may take it (`allowed_for`, from
-permissions.py). Which steps are offered now is `steps_available` — the transition table plus
-the permissions, nothing else. The forms leave every business rule to the services: a field
+transition table it stands for (`action`) and who may take it (`allowed_for`: the very
+permissions.py function its service requires, and nothing more, so the admin offers a step
+exactly when the service, the pages and the API would take it). Which steps are offered now is
+`steps_available` — the transition table plus those functions, nothing else. The forms leave every business rule to the services: a field
 the engine requires is marked required on the page, but its refusal message (and the refusal
 of a step not allowed in the current state) comes from the service, so the rules live in one
 place.
@@ -24,11 +25,9 @@ from portal.orgs.models import Unit
 
 from . import permissions, selectors, services
 from .constants import Action, ReturnReason, Status
-from .kinds import kind_spec
 from .forms import MultipleFileField
+from .kinds import kind_spec
 from .models import Case
-
-CHANGE_CASE = "cases.change_case"
 
 
 def _textarea(rows: int = 4) -> forms.Textarea:
@@ -104,7 +103,8 @@ class StepForm(ServiceErrorsMixin, forms.Form):
 
     @classmethod
     def allowed_for(cls, user, case) -> bool:
-        """May `user` take this step on `case` at all (whatever its state)?"""
+        """May `user` take this step on `case` at all (whatever its state)? The function of
+        permissions.py that the step's service requires."""
         raise NotImplementedError
 
     @classmethod
@@ -120,21 +120,16 @@ class StepForm(ServiceErrorsMixin, forms.Form):
         return str(self.success) % {"ref": self.case.reference}
 
 
-def _may_change(user) -> bool:
-    # "change case" opens the transitions (roles.py); never a free edit of the row.
-    return user.has_perm(CHANGE_CASE)
-
-
 class UnitStepForm(StepForm):
     @classmethod
     def allowed_for(cls, user, case) -> bool:
-        return _may_change(user) and permissions.can_handle(user, case)
+        return permissions.can_handle(user, case)  # services: require_handle
 
 
 class DepartmentStepForm(StepForm):
     @classmethod
     def allowed_for(cls, user, case) -> bool:
-        return _may_change(user) and permissions.can_dispatch(user)
+        return permissions.can_dispatch(user)  # services: require_dispatch
 
 
 class SignForForm(UnitStepForm):
@@ -283,8 +278,7 @@ class TransferForm(StepForm):
 
     @classmethod
     def allowed_for(cls, user, case) -> bool:
-        return _may_change(user) and (permissions.can_handle(user, case)
-                                      or permissions.can_dispatch(user))
+        return permissions.can_handle(user, case) or permissions.can_dispatch(user)
 
     def submit(self):
         return services.case_transfer(case=self.case, actor=self.user,
@@ -309,7 +303,7 @@ class NoteForm(StepForm):
 
     @classmethod
     def allowed_for(cls, user, case) -> bool:
-        return _may_change(user) and permissions.sees_internal(user, case)
+        return permissions.sees_internal(user, case)
 
     def submit(self):
         return services.case_add_internal_note(case=self.case, actor=self.user,
@@ -430,7 +424,7 @@ class SuperviseForm(StepForm):
 
     @classmethod
     def allowed_for(cls, user, case) -> bool:
-        return _may_change(user) and permissions.can_manage_supervision(user)
+        return permissions.can_manage_supervision(user)
 
     def submit(self):
         return services.supervision_open(actor=self.user, case=self.case,

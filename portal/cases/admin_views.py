@@ -240,11 +240,16 @@ def _changelist(**params) -> str:
     return reverse("admin:cases_case_changelist") + "?" + urlencode(params)
 
 
+def may_open_dashboard(user) -> bool:
+    """The department, reading cases (the page checks it; the admin index lists it by it)."""
+    return permissions.is_department(user) and user.has_perm("cases.view_case")
+
+
 def dashboard_view(request):
     """The department's overview of every unit: workload now, performance in a period, and
     the open supervision items; each number links into the filtered queue."""
     user = request.user
-    if not (permissions.is_department(user) and user.has_perm("cases.view_case")):
+    if not may_open_dashboard(user):
         raise PermissionDenied(gettext("Only the business environment department may open "
                                        "the dashboard."))
     today = timezone.localdate()

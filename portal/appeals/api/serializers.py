@@ -91,7 +91,9 @@ class CaseListOutputSerializer(serializers.Serializer):
 
     def to_representation(self, case):
         """What the fields above print, written out: DRF's walk through 18 fields and three
-        nested serializers was most of a 50-case page's time. The fields stay declared (the
+        nested serializers was most of a 50-case page's time. Kept because a benchmark figure
+        shows it is needed (docs/performance.md, fix 13: without it the cases API sat at
+        issue 13's budget of 0.40 × baseline, with no margin). The fields stay declared (the
         schema reads them); a test compares this with DRF's own walk, field by field."""
         moment = _MOMENT  # not self.fields: building them deep-copies all 18 for each list
         return {

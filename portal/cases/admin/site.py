@@ -9,15 +9,11 @@ from portal.core.admin_site import AdminPage
 from .. import admin_views, permissions
 
 
-def _sees_dashboard(user) -> bool:
-    return permissions.is_department(user) and user.has_perm("cases.view_case")
-
-
 def register(site) -> None:
     site.register_page(AdminPage(
         route="cases/dashboard/", name="cases_dashboard", view=admin_views.dashboard_view,
         app_label="cases", object_name="Dashboard", title=_("Department dashboard"),
-        visible=_sees_dashboard))
+        visible=admin_views.may_open_dashboard))
     site.register_page(AdminPage(
         route="cases/pain-points/", name="cases_pain_points", view=admin_views.pain_points_view,
         app_label="cases", object_name="PainPoints", title=_("Pain points"),
