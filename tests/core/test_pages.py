@@ -78,3 +78,13 @@ def test_the_home_page_tells_a_newcomer_their_request_to_join_is_waiting(client)
     html = client.get("/").content.decode()
     assert (f"Your request to join {enterprise.name} is waiting for its administrator's "
             "approval." in html.replace("&#x27;", "'"))
+
+
+def test_the_home_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    from tests.factories import enterprise_user
+
+    client.force_login(enterprise_user())
+    client.get("/")  # the layout's parts cached for this language and role
+    # session, user, their permissions, the unread badge, the enterprise the user acts for
+    with django_assert_num_queries(5):
+        assert client.get("/").status_code == 200
