@@ -6,6 +6,7 @@ Views translate the request and call one service or selector; who may see and do
 decided by permissions.py and the services, never here.
 """
 
+import datetime
 import secrets
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -145,22 +147,30 @@ def case_new(request):
 
 # --- The case page ---------------------------------------------------------------------------
 
+def _day(value) -> str:
+    """A date the step recorded (ISO text in `extra`), written the language's way."""
+    try:
+        return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+    except (TypeError, ValueError):  # not a date: shown as recorded
+        return str(value)
+
+
 def _detail_line(event: CaseEvent) -> str:
     """The facts of a step worth a line of their own: unit, score, due dates."""
     extra = event.extra or {}
     if event.action in (Action.ASSIGN, Action.TRANSFER) and event.unit_name:
         return _("To: %(unit)s") % {"unit": event.unit_name}
     if event.action == Action.SIGN_FOR and extra.get("due_date"):
-        return _("Answer due by %(date)s") % {"date": extra["due_date"]}
+        return _("Answer due by %(date)s") % {"date": _day(extra["due_date"])}
     if event.action == Action.RATE and extra.get("score"):
         if extra.get("due_date"):
             return _("Score: %(score)s of 5 — sent back for redo, due by %(date)s") % {
-                "score": extra["score"], "date": extra["due_date"]}
+                "score": extra["score"], "date": _day(extra["due_date"])}
         return _("Score: %(score)s of 5") % {"score": extra["score"]}
     if event.action == Action.APPROVE_EXTENSION and extra.get("due_date"):
-        return _("New due date: %(date)s") % {"date": extra["due_date"]}
+        return _("New due date: %(date)s") % {"date": _day(extra["due_date"])}
     if event.action == Action.PROVIDE_INFO and extra.get("paused_working_days"):
-        return _("The due date moved to %(date)s") % {"date": extra.get("due_date")}
+        return _("The due date moved to %(date)s") % {"date": _day(extra.get("due_date"))}
     return ""
 
 

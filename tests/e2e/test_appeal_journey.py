@@ -264,7 +264,7 @@ def test_an_appeal_from_filing_to_closing_through_every_page(
     expect(steps.nth(3)).to_contain_text("Answer due by")
     expect(steps.nth(4)).to_contain_text(FIRST_ANSWER)
     expect(steps.nth(5)).to_contain_text(re.compile(
-        r"Score: 1 of 5 — sent back for redo, due by \d{4}-\d{2}-\d{2}"))
+        r"Score: 1 of 5 — sent back for redo, due by \d{1,2} [A-Z][a-z]+ \d{4}"))
     expect(steps.nth(5)).to_contain_text(UNHAPPY_COMMENT)
     expect(steps.nth(6)).to_contain_text(SECOND_ANSWER)
     expect(steps.nth(7)).to_contain_text("Score: 5 of 5")

@@ -55,7 +55,8 @@ def test_an_enterprise_reads_its_inbox_page_by_page_on_a_phone(
     # A notification without a link opens on its own page, read now, with its time.
     page.get_by_role("link", name="您的诉求有新进展 24").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("您的诉求有新进展 24")
-    expect(page.locator("main time")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"))
+    expect(page.locator("main time")).to_have_text(  # Chinese: 2026年11月26日 14:05
+        re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$"))
     axe_check(page)
     fits_the_phone(page)
     shot(page, "3-notification")
