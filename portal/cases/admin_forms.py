@@ -18,6 +18,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -233,7 +234,7 @@ class RequestExtensionForm(UnitStepForm):
         super().__init__(*args, **kwargs)
         if self.case.due_date:
             self.fields["until"].help_text = gettext("The current due date is %(date)s.") % {
-                "date": self.case.due_date.isoformat()}
+                "date": date_format(self.case.due_date, "DATE_FORMAT")}
 
     def submit(self):
         return services.case_request_extension(case=self.case, actor=self.user,

@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -375,7 +376,7 @@ def pain_points_view(request):
                 messages.success(request, gettext(
                     "Supervision item opened for %(unit)s: “%(topic)s”, due by %(date)s.") % {
                     "unit": item.unit, "topic": item.topic or item.category or "—",
-                    "date": item.due_date.isoformat()})
+                    "date": date_format(item.due_date, "DATE_FORMAT")})
                 query = {"start": start.isoformat(), "end": end.isoformat()}
                 if category is not None:
                     query["category"] = category.pk

@@ -33,3 +33,16 @@ def test_the_case_page_writes_dates_in_the_readers_language(client, dept, unit, 
         assert '<time datetime="2026-03-02T09:05:00+08:00">2026年3月2日 09:05</time>' in (
             pages[language])
         assert due.isoformat() not in pages[language].split("<main", 1)[1]
+
+
+def test_the_admin_queue_writes_due_dates_in_the_officials_language(client, dept, unit):
+    official = unit_official(unit)
+    with time_machine.travel(local_dt(2026, 3, 2, 9, 5), tick=False):
+        case = signed_case(dept, unit, official)
+        login(client, official)
+        client.cookies["portal_language"] = "en"
+        english = client.get("/admin/cases/case/").content.decode()
+        client.cookies["portal_language"] = "zh-hans"
+        chinese = client.get("/admin/cases/case/").content.decode()
+    assert f"{case.due_date.day} Mar 2026" in english
+    assert case.due_date.isoformat() in chinese

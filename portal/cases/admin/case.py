@@ -17,6 +17,7 @@ from django.db.models import CharField, F, Q, Value, When
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +29,8 @@ from portal.workdays.services import add_working_days
 from .. import admin_views, permissions, selectors, services
 from ..admin_forms import steps_available
 from ..constants import HANDLING_STATUSES, Action, Status
-from ..models import Case, EngineSettings
 from ..kinds import kind_spec
+from ..models import Case, EngineSettings
 from ..timeline import actor_label
 from . import filters
 
@@ -201,7 +202,7 @@ class CaseAdmin(ReadOnlyAdminMixin, CappedCountAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("answer due by"), ordering="due_date")
     def due_display(self, obj):
-        return obj.due_date.isoformat() if obj.due_date else "—"
+        return date_format(obj.due_date, "SHORT_DATE_FORMAT") if obj.due_date else "—"
 
     @admin.display(description=_("enterprise"), ordering="enterprise__name")
     def enterprise_display(self, obj):
