@@ -4,8 +4,10 @@ Runs after every other step. The spools the steps recorded their entries in
 (`Context.ledger_spool`) and the SQL sources (`bench.registry.ledger_source`), each in time
 order, are merged by time, and each entry is hashed with the ledger's own functions
 (`ledger_payload_digest`, `ledger_entry_hash`), so `manage.py verify_ledger` passes on the
-generated chain. If the database already holds entries (from migrations), the chain continues
-from their head.
+generated chain. The entries are written already chained, as the sequencer would have chained
+them (format 2, positions following their ids; docs/adr/0010-ledger-sequencer.md). If the
+database already holds entries (from migrations), the sequencer chains them first and the
+generated chain continues from their head.
 """
 
 from __future__ import annotations
@@ -25,14 +27,20 @@ from bench.registry import (
     set_sequence,
     step,
 )
-from portal.ledger.services import GENESIS, ledger_entry_hash, ledger_payload_digest
+from portal.ledger.services import (
+    FORMAT_V2,
+    GENESIS,
+    ledger_entry_hash,
+    ledger_payload_digest,
+    ledger_sequence,
+)
 
 
 class _Entry:
     """What `ledger_entry_hash` reads, without a model instance per row (millions of rows)."""
 
-    __slots__ = ("pk", "created_at", "actor_id", "action", "object_type", "object_id",
-                 "payload_digest", "prev_hash")
+    __slots__ = ("pk", "seq", "hash_format", "created_at", "actor_id", "action", "object_type",
+                 "object_id", "payload_digest", "prev_hash")
 
 
 def _rows(dsn: dict, source, batch: int = 20_000):
@@ -64,29 +72,36 @@ def _dsn() -> dict:
 
 @step("ledger", last=True)
 def load_ledger(ctx: Context) -> None:
+    ledger_sequence(wait=True)  # entries the migrations may have recorded
     with ctx.connection.cursor() as cursor:
-        cursor.execute("SELECT id, entry_hash FROM ledger_ledgerentry ORDER BY id DESC LIMIT 1")
+        cursor.execute("SELECT seq, entry_hash FROM ledger_ledgerentry WHERE seq IS NOT NULL "
+                       "ORDER BY seq DESC LIMIT 1")
         head = cursor.fetchone()
-    next_id, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM ledger_ledgerentry")
+        next_id = cursor.fetchone()[0] + 1
+    next_seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
     # Spools first, then SQL sources: entries at the same time keep that order.
     streams = [spool.entries() for spool in ctx.spools.values()]
     streams += [_rows(_dsn(), source) for source in ledger_sources()]
     merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=lambda e: e[0])
     entry = _Entry()
+    entry.hash_format = FORMAT_V2
 
     # COPY lines built directly from the streams' COPY text: millions of rows.
     def lines():
         nonlocal prev_hash
-        for entry_id, (created_at, actor_id, action, object_type, object_id, digest,
-                       text) in zip(itertools.count(next_id), merged):
-            entry.pk, entry.created_at, entry.actor_id = entry_id, created_at, actor_id
-            entry.action, entry.object_type, entry.object_id = action, object_type, object_id
+        for seq, entry_id, (created_at, actor_id, action, object_type, object_id, digest,
+                            text) in zip(itertools.count(next_seq), itertools.count(next_id),
+                                         merged):
+            entry.pk, entry.seq, entry.created_at = entry_id, seq, created_at
+            entry.actor_id, entry.action = actor_id, action
+            entry.object_type, entry.object_id = object_type, object_id
             entry.payload_digest, entry.prev_hash = digest, prev_hash
             prev_hash = ledger_entry_hash(entry)
-            yield f"{entry_id}\t{text}\t{entry.prev_hash}\t{prev_hash}\n"
+            yield f"{entry_id}\t{text}\t{seq}\t{entry.prev_hash}\t{prev_hash}\t{FORMAT_V2}\n"
 
     count = copy_lines(ctx, "ledger_ledgerentry", [
         "id", "created_at", "actor_id", "action", "object_type", "object_id", "payload_digest",
-        "prev_hash", "entry_hash"], lines()) if streams else 0
+        "seq", "prev_hash", "entry_hash", "hash_format"], lines()) if streams else 0
     ctx.log(f"  ledger entries chained: {count:,}")
     set_sequence(ctx, "ledger_ledgerentry")

@@ -14,7 +14,7 @@ from . import permissions
 from .forms import VerifyForm
 from .models import LedgerEntry
 from .selectors import ledger_distinct_values, ledger_estimated_count
-from .services import ledger_head, ledger_verify
+from .services import ledger_head, ledger_unchained, ledger_unchained_summary, ledger_verify
 
 # A request verifies for at most this long; the page then offers to continue where it stopped.
 ADMIN_VERIFY_SECONDS = 20
@@ -64,7 +64,7 @@ class ObjectTypeFilter(_DistinctValueFilter):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # the database refuses writes too
-    list_display = ["id", "created_at", "actor", "action", "object_type", "object_id",
+    list_display = ["id", "seq", "created_at", "actor", "action", "object_type", "object_id",
                     "short_hash"]
     list_filter = [ActionFilter, ObjectTypeFilter]
     list_select_related = ["actor"]
@@ -76,11 +76,14 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # the database re
     paginator = EstimatedCountPaginator
     list_per_page = 50
     actions = None
-    fields = readonly_fields = ["id", "created_at", "actor", "action", "object_type",
-                                "object_id", "payload_digest", "prev_hash", "entry_hash"]
+    fields = readonly_fields = ["id", "seq", "created_at", "actor", "action", "object_type",
+                                "object_id", "payload_digest", "prev_hash", "entry_hash",
+                                "hash_format"]
 
     @admin.display(description=_("entry hash"))
     def short_hash(self, obj):
+        if obj.entry_hash is None:
+            return _("not chained yet")
         return f"{obj.entry_hash[:12]}…"
 
     def get_search_results(self, request, queryset, search_term):
@@ -108,9 +111,10 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # the database re
         form = VerifyForm(request.POST if request.method == "POST" else None)
         result = None
         if request.method == "POST" and form.is_valid():
-            result = ledger_verify(start_id=form.cleaned_data["start_id"],
+            result = ledger_verify(start_seq=form.cleaned_data["start_seq"],
                                    anchor=form.cleaned_data["anchor"],
                                    max_seconds=ADMIN_VERIFY_SECONDS)
+        unchained, oldest_unchained = ledger_unchained()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Verify the ledger"),
@@ -118,6 +122,8 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # the database re
             "form": form,
             "result": result,
             "head": ledger_head(),
+            # Shown before any verification too: what waits for the sequencer.
+            "waiting": ledger_unchained_summary(unchained, oldest_unchained),
             "can_view_ledger": permissions.can_view_ledger(request.user),
         }
         return TemplateResponse(request, "admin/ledger/verify.html", context)

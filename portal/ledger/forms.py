@@ -5,7 +5,7 @@ from .services import Anchor
 
 
 class VerifyForm(forms.Form):
-    start_id = forms.IntegerField(
+    start_seq = forms.IntegerField(
         label=_("Start at entry"), required=False, min_value=1,
         help_text=_("Leave empty to verify the whole chain from its first entry."),
     )

@@ -111,6 +111,7 @@ def check_the_district_in_small(generated):
 def check_ledger_chain_is_valid_and_records_every_step(later_action):
     result = ledger_verify()
     assert result.ok, result.summary()
+    assert result.unchained == 0  # written as the sequencer would have chained them
     later = LedgerEntry.objects.filter(action=later_action)
     assert later.count() == SupervisionItem.objects.count() > 0
     assert result.checked == LedgerEntry.objects.count() == CaseEvent.objects.count() + len(later)

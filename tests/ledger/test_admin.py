@@ -25,7 +25,8 @@ def entries():
 def test_auditor_verifies_an_intact_chain(auditor_client, entries):
     page = auditor_client.get(VERIFY_URL)
     assert page.status_code == 200
-    assert f"{entries[-1].pk}:{entries[-1].entry_hash}" in page.content.decode()  # the head
+    assert f"{entries[-1].seq}:{entries[-1].entry_hash}" in page.content.decode()  # the head
+    assert 'id="ledger-unchained"' not in page.content.decode()
 
     response = auditor_client.post(VERIFY_URL, {})
     body = response.content.decode()
@@ -37,7 +38,7 @@ def test_auditor_verifies_an_intact_chain(auditor_client, entries):
 def test_auditor_sees_the_first_broken_entry(auditor_client, entries):
     tamper("DELETE FROM ledger_ledgerentry WHERE id = %s", [entries[2].pk])
     body = auditor_client.post(VERIFY_URL, {}).content.decode()
-    assert f"The ledger is broken at entry #{entries[3].pk}" in body
+    assert f"The ledger is broken at entry #{entries[3].seq}" in body
     assert "an entry before it was deleted" in body
     assert entries[1].entry_hash in body  # expected
     assert f'href="/admin/ledger/ledgerentry/{entries[3].pk}/change/"' in body
@@ -45,15 +46,15 @@ def test_auditor_sees_the_first_broken_entry(auditor_client, entries):
 
 def test_auditor_compares_with_a_published_head(auditor_client, entries):
     head = ledger_head()
-    tamper("DELETE FROM ledger_ledgerentry WHERE id = %s", [head.entry_id])
+    tamper("DELETE FROM ledger_ledgerentry WHERE seq = %s", [head.seq])
     assert "The ledger is intact" in auditor_client.post(VERIFY_URL, {}).content.decode()
     body = auditor_client.post(VERIFY_URL, {"anchor": str(head)}).content.decode()
-    assert f"broken at entry #{head.entry_id}" in body
+    assert f"broken at entry #{head.seq}" in body
     assert "the published head entry is missing" in body
 
 
 def test_bad_input_on_the_verify_page_gives_a_message_not_an_error(auditor_client, entries):
-    response = auditor_client.post(VERIFY_URL, {"anchor": "12:zz", "start_id": "-3"})
+    response = auditor_client.post(VERIFY_URL, {"anchor": "12:zz", "start_seq": "-3"})
     body = response.content.decode()
     assert response.status_code == 200
     assert "entry number, a colon and the 64-character hash" in body
@@ -68,9 +69,28 @@ def test_a_long_verification_stops_in_time_and_continues(auditor_client, monkeyp
     monkeypatch.setattr(ledger_admin, "ADMIN_VERIFY_SECONDS", 0)
     body = auditor_client.post(VERIFY_URL, {}).content.decode()
     assert "Not finished" in body and "Continue verifying" in body
-    assert 'name="start_id" value="20001"' in body
-    body = auditor_client.post(VERIFY_URL, {"start_id": "20001"}).content.decode()
-    assert 'name="start_id" value="40001"' in body
+    assert 'name="start_seq" value="20001"' in body
+    body = auditor_client.post(VERIFY_URL, {"start_seq": "20001"}).content.decode()
+    assert 'name="start_seq" value="40001"' in body
+
+
+def test_auditor_sees_the_entries_waiting_for_the_sequencer_and_they_are_not_broken(
+        auditor_client, entries):
+    waiting = LedgerEntryFactory.create_batch(2, chained=False)
+    page = auditor_client.get(VERIFY_URL).content.decode()
+    assert f"{entries[-1].seq}:{entries[-1].entry_hash}" in page  # the head: the last chained
+    assert "2 entries are not chained yet" in page
+
+    body = auditor_client.post(VERIFY_URL, {}).content.decode()
+    assert "The ledger is intact: 5 entries checked" in body
+    assert "2 entries are not chained yet" in body
+    assert 'id="ledger-unchained-count">2<' in body
+    assert "The ledger is broken" not in body and "Broken" not in body
+
+    listing = auditor_client.get(LIST_URL).content.decode()
+    assert "not chained yet" in listing
+    detail = auditor_client.get(f"{LIST_URL}{waiting[0].pk}/change/")
+    assert detail.status_code == 200
 
 
 @pytest.mark.parametrize("who", ["official_client", "enterprise_client"])

@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from portal.ledger.models import LedgerEntry
 from portal.ledger.services import (
+    FORMAT_V2,
     GENESIS,
-    _entry_hash,
+    _entry_hash_v1,
+    _entry_hash_v2,
     ledger_append,
     ledger_entry_hash,
     ledger_payload_digest,
@@ -24,7 +26,7 @@ from portal.ledger.services import (
 from portal.orgs.models import Unit
 from tests.factories import UnitFactory, UserFactory
 
-from .factories import LedgerEntryFactory
+from .factories import LedgerEntryFactory, chain_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +36,12 @@ def test_each_entry_links_to_the_previous_one_and_the_chain_verifies():
     assert first.prev_hash == GENESIS
     assert second.prev_hash == first.entry_hash
     assert third.prev_hash == second.entry_hash
-    assert first.id < second.id < third.id
+    assert (first.seq, second.seq, third.seq) == (1, 2, 3)
+    assert {first.hash_format, second.hash_format, third.hash_format} == {FORMAT_V2}
     assert len({first.entry_hash, second.entry_hash, third.entry_hash}) == 3
     result = ledger_verify()
     assert result.ok and result.complete
-    assert (result.checked, result.first_id, result.last_id) == (3, first.id, third.id)
+    assert (result.checked, result.first_seq, result.last_seq) == (3, 1, 3)
     assert result.last_hash == third.entry_hash
 
 
@@ -49,6 +52,7 @@ def test_entry_records_who_what_which_object_and_when_but_not_the_payload():
     before = datetime.datetime.now(datetime.UTC)
     with transaction.atomic():
         entry = ledger_append(actor=actor, action="unit.supervised", obj=unit, payload=payload)
+    chain_ledger()
     entry.refresh_from_db()
     assert entry.actor == actor
     assert entry.action == "unit.supervised"
@@ -130,27 +134,35 @@ def test_a_rolled_back_decision_takes_its_entry_with_it_and_the_chain_stays_vali
         ledger_append(actor=None, action="reward.approved", object_type="rewards.reward",
                       object_id="7")
         raise RuntimeError("the decision failed after its entry was written")
+    assert not LedgerEntry.objects.filter(object_type="rewards.reward").exists()
+    assert chain_ledger() == 0  # nothing was left for the sequencer
     after = LedgerEntryFactory()
-    assert not LedgerEntry.objects.filter(action="reward.approved").exists()
+    assert not LedgerEntry.objects.filter(object_type="rewards.reward").exists()
     assert after.prev_hash == kept.entry_hash
     assert after.id > kept.id + 1  # the rolled-back id is a gap, which is not a problem
+    assert after.seq == kept.seq + 1  # positions in the chain have none
     result = ledger_verify()
-    assert result.ok and result.checked == 2
+    assert result.ok and result.checked == 2 and result.unchained == 0
 
 
 text = st.text(max_size=30)
 
 
-@given(entry_id=st.integers(1, 2**62), created=st.integers(0, 2**60),
+@given(seq=st.integers(1, 2**62), entry_id=st.integers(1, 2**62), created=st.integers(0, 2**60),
        actor=st.one_of(st.none(), st.integers(1, 2**62)), action=text, object_type=text,
        object_id=text, digest=text, prev=text)
-def test_entry_hash_is_sha256_of_the_documented_json_array(entry_id, created, actor, action,
+def test_entry_hash_is_sha256_of_the_documented_json_array(seq, entry_id, created, actor, action,
                                                            object_type, object_id, digest, prev):
     import hashlib
 
-    documented = json.dumps(
-        ["ledger-v1", entry_id, created, actor, action, object_type, object_id, digest, prev],
-        ensure_ascii=False, separators=(",", ":"),
-    ).encode("utf-8")
-    assert _entry_hash(entry_id, created, actor, action, object_type, object_id, digest,
-                       prev) == hashlib.sha256(documented).hexdigest()
+    def documented(*array):
+        return hashlib.sha256(json.dumps(list(array), ensure_ascii=False,
+                                         separators=(",", ":")).encode("utf-8")).hexdigest()
+
+    assert _entry_hash_v2(seq, entry_id, created, actor, action, object_type, object_id, digest,
+                          prev) == documented("ledger-v2", seq, entry_id, created, actor, action,
+                                              object_type, object_id, digest, prev)
+    # Format 1, of the entries chained before the sequencer: the same without the position.
+    assert _entry_hash_v1(entry_id, created, actor, action, object_type, object_id, digest,
+                          prev) == documented("ledger-v1", entry_id, created, actor, action,
+                                              object_type, object_id, digest, prev)
