@@ -88,9 +88,10 @@ def _units() -> list[tuple]:
 def load_orgs(ctx: Context) -> None:
     rnd, now = ctx.rnd, ctx.now
     units = _units()
-    copy_rows(ctx, "orgs_unit", ["id", "code", "name", "name_en", "kind", "contact_name",
-                                 "contact_phone", "contact_email", "is_active", "parent_id"],
-              ((i, code, name, name_en, kind, "", "", "", True, None)
+    copy_rows(ctx, "orgs_unit", ["id", "code", "name", "name_zh_hant", "name_en", "kind",
+                                 "contact_name", "contact_phone", "contact_email", "is_active",
+                                 "parent_id"],
+              ((i, code, name, "", name_en, kind, "", "", "", True, None)
                for i, (code, name, name_en, kind) in enumerate(units, start=1)))
     set_sequence(ctx, "orgs_unit")
     ctx.ids["department"] = 1
