@@ -30,7 +30,8 @@ def test_every_role_group_exists_with_its_permissions():
 
 
 def test_official_sees_only_own_unit_in_admin(client):
-    unit_a, unit_b = UnitFactory(name="甲局"), UnitFactory(name="乙局")
+    # No English names: the English admin then shows the Chinese ones (issue 12).
+    unit_a, unit_b = UnitFactory(name="甲局", name_en=""), UnitFactory(name="乙局", name_en="")
     official = unit_official(unit_a)
     colleague = unit_official(unit_a)
     outsider = unit_official(unit_b)
@@ -43,7 +44,7 @@ def test_official_sees_only_own_unit_in_admin(client):
 
 
 def test_department_staff_sees_every_unit(client):
-    UnitFactory(name="甲局"), UnitFactory(name="乙局")
+    UnitFactory(name="甲局", name_en=""), UnitFactory(name="乙局", name_en="")
     staff_client(client, department_staff())
     page = client.get("/admin/orgs/unit/").content.decode()
     assert "甲局" in page and "乙局" in page
