@@ -368,6 +368,33 @@ class AssignForm(DepartmentStepForm):
                                     note=self.cleaned_data["note"])
 
 
+class SplitForm(DepartmentStepForm):
+    slug, action = "split", Action.SPLIT
+    title = _("Assign to several units (交办)")
+    intro = _("Each unit gets its own part of the case, with its own deadline, answer and "
+              "rating; the case is answered when the units have answered.")
+    submit_label = _("Assign to these units")
+    success = _("%(ref)s was assigned to several units.")
+    required_by_engine = ("units",)
+
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"), queryset=Unit.objects.filter(is_active=True).order_by("code"),
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    note = forms.CharField(label=_("Instruction to the units (internal)"), required=False,
+                           widget=_textarea(3))
+
+    @classmethod
+    def possible_now(cls, case) -> bool:
+        return case.spec.parts and super().possible_now(case)
+
+    def submit(self):
+        services.case_split(case=self.case, actor=self.user,
+                            units=list(self.cleaned_data["units"]),
+                            note=self.cleaned_data["note"])
+        return self.case
+
+
 class ExtensionDecisionForm(DepartmentStepForm):
     slug, action = "decide-extension", Action.APPROVE_EXTENSION
     title = _("Decide the extension")
@@ -436,7 +463,7 @@ class SuperviseForm(StepForm):
 # The order of the Actions box: the unit's usual path first, then the department's.
 STEP_FORMS: dict[str, type[StepForm]] = {form.slug: form for form in (
     SignForForm, StartForm, AnswerForm, RequestInfoForm, RequestExtensionForm, ReturnForm,
-    AcceptForm, RejectForm, AssignForm, ExtensionDecisionForm, CloseForm, TransferForm,
+    AcceptForm, RejectForm, AssignForm, SplitForm, ExtensionDecisionForm, CloseForm, TransferForm,
     SuperviseForm, NoteForm,
 )}
 

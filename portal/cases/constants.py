@@ -50,6 +50,10 @@ class Action(models.TextChoices):
     NOTE = "note", _("Internal note")
     SUPERVISE = "supervise", _("Supervision item opened")  # 督办
     SUPERVISION_CLOSED = "supervision_closed", _("Supervision item closed")
+    # Parts (several units on one case, 交办 to each): the case waits on its parts.
+    SPLIT = "split", _("Assigned to several units")
+    PARTS_ANSWERED = "parts_answered", _("Answered by the units")
+    PARTS_CLOSED = "parts_closed", _("Closed: every part is closed")
 
 
 class ReturnReason(models.TextChoices):
@@ -133,4 +137,16 @@ ACTION_VERBS = {
     Action.NOTE: _("add a note to"),
     Action.SUPERVISE: _("supervise"),
     Action.SUPERVISION_CLOSED: _("close the supervision of"),
+    Action.SPLIT: _("assign to several units"),
+    Action.PARTS_ANSWERED: _("record the units' answers on"),
+    Action.PARTS_CLOSED: _("close"),
+}
+
+# The rows a kind whose cases may go to several units at once (KindSpec.parts) adds to its
+# table. The parts are cases of their own (Case.parent), each with the whole workflow; the
+# case itself moves only with them (services/parts.py).
+PART_TRANSITIONS = {
+    Action.SPLIT: transition({Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED}, Status.ASSIGNED),
+    Action.PARTS_ANSWERED: transition({Status.ASSIGNED}, Status.ANSWERED),
+    Action.PARTS_CLOSED: transition({Status.ASSIGNED, Status.ANSWERED}, Status.CLOSED),
 }

@@ -91,6 +91,10 @@ class KindSpec:
     auto_close_unrated: bool = True
     allows_supplement: bool = True  # the submitter may add a note or files (补充材料)
     pain_points: bool = False  # sorted into the department's pain points (Art. 6(1))
+    # Several units at once (交办 to each): the department splits a case into parts, cases of
+    # their own; the case counts as answered when "all" of its parts are, or "any" one is.
+    parts: bool = False
+    answered_when: str = "all"
     messages: Mapping[str, Promise] = field(default_factory=dict)
     # URL name of the case page for the submitter side (reversed with the case pk), or "".
     submitter_url_name: str = ""
@@ -132,7 +136,9 @@ class KindSpec:
         return {s: frozenset(targets) for s, targets in graph.items()}
 
 
-# Keys a kind's `messages` may hold (what the engine sends, and when).
+# Keys a kind's `messages` may hold (what the engine sends, and when). A part of a case
+# (Case.parent) sends "part_<key>" instead ("part_answered": one unit answered its share), and
+# nothing for a key the kind does not declare with that prefix.
 MESSAGE_KEYS = frozenset({
     "received",  # to the submitter: {ref}, {date}
     "accepted", "not_accepted", "assigned", "transferred", "signed_for", "info_requested",
@@ -149,7 +155,7 @@ def register(spec: KindSpec) -> KindSpec:
     existing = _REGISTRY.get(spec.code)
     if existing is not None and existing is not spec:
         raise ValueError(f"case kind {spec.code!r} is already registered")
-    unknown = set(spec.messages) - MESSAGE_KEYS
+    unknown = {k for k in spec.messages if k.removeprefix("part_") not in MESSAGE_KEYS}
     if unknown:
         raise ValueError(f"case kind {spec.code!r}: unknown message keys {sorted(unknown)}")
     for action in [*spec.transitions, *spec.audiences]:

@@ -215,6 +215,12 @@ class Case(ChoiceLabelsMixin, models.Model):
         "orgs.Unit", verbose_name=_("responsible unit"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="cases",
     )
+    # A part of a case assigned to several units (交办): a case of its own, one unit's share,
+    # with its own clock, reminders, answer, rating, redo and supervision (services/parts.py).
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="parts",
+    )
     # The unit the appeal is about: it can never be made responsible for it.
     subject_unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("unit the appeal is about"), null=True, blank=True,

@@ -230,7 +230,7 @@ def pain_point_kinds() -> list[str]:
 
 def _groups(*, start, end, category=None, min_support: int = 3) -> dict:
     """Group the period's appeals by (category id, topic); see pain_points."""
-    qs = Case.objects.filter(kind__in=pain_point_kinds(), submitted_at__gte=deadlines.day_start(start),
+    qs = Case.objects.filter(kind__in=pain_point_kinds(), parent__isnull=True, submitted_at__gte=deadlines.day_start(start),
                              submitted_at__lt=deadlines.day_start(end + datetime.timedelta(1)))
     if category is not None:
         qs = qs.filter(category=category)

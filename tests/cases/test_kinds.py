@@ -5,17 +5,19 @@ can learn who reported. Appeals keep their own declaration (portal/appeals/kind.
 import logging
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework.test import APIClient
 
 from portal.appeals.constants import TRANSITIONS
 from portal.appeals.services import appeal_submit
-from portal.cases import services
-from portal.cases.constants import Action, Status
+from portal.cases import selectors, services
+from portal.cases.constants import PART_TRANSITIONS, Action, Status
 from portal.cases.kinds import GOVERNMENT, Audience, KindSpec, Party, Side, register, unregister
-from portal.cases.models import Attachment, Case, CaseEvent
+from portal.cases.models import Attachment, Case, CaseEvent, CaseReminder
 from portal.cases.timeline import actor_label
 from portal.ledger.models import LedgerEntry
 from portal.notifications.models import Notification
@@ -23,10 +25,10 @@ from portal.notifications.services import (
     notification_email_deliver,
     notification_email_requeue_pending,
 )
-from tests.factories import UnitFactory, enterprise_user
+from tests.factories import UnitFactory, UserFactory, enterprise_user, unit_official
 from tests.totp import login
 
-from .factories import PDF_BYTES, upload
+from .factories import PDF_BYTES, local_dt, upload
 
 
 def pdf_upload(name):
@@ -206,3 +208,113 @@ def test_a_crash_between_commit_and_delivery_loses_no_notice(settings, dept, sub
         notification_email_deliver(notification_id=pk)
     accepted = [m for m in mail.outbox if "was accepted" in m.subject]
     assert len(accepted) == 1 and accepted[0].to == [submitter.email]
+
+
+# --- several units on one case (parts) ------------------------------------------------------
+
+def _observer_may_act(user, case):
+    return bool(case.submitter_id and case.submitter_id == user.pk)
+
+
+TEST_FINDING = KindSpec(
+    code="testfinding", label=_("Test observer finding"),
+    transitions={**TRANSITIONS, **PART_TRANSITIONS},
+    audiences={Action.SUBMIT: Audience.SUBMITTER | GOVERNMENT,
+               Action.ANSWER: Audience.SUBMITTER | GOVERNMENT,
+               Action.PARTS_ANSWERED: Audience.SUBMITTER | GOVERNMENT},
+    party=Party.OBSERVER, parts=True, answered_when="all",
+    messages={"answered": _("Your finding {ref} was answered by every unit"),
+              "part_answered": _("{unit} answered its part {ref} of your finding")},
+    can_act_for_submitter=_observer_may_act,
+    submitter_recipients=lambda case: [case.submitter] if case.submitter_id else [],
+)
+
+
+@pytest.fixture
+def finding_kind():
+    register(TEST_FINDING)
+    yield TEST_FINDING
+    unregister(TEST_FINDING.code)
+
+
+def test_a_finding_assigned_to_three_units_runs_three_clocks_and_closes_with_them(
+        finding_kind, dept, submitter, category):
+    observer = UserFactory(full_name="观察员甲")
+    units = [UnitFactory() for _ in range(3)]
+    officials = [unit_official(u) for u in units]
+    with time_machine.travel(local_dt(2026, 9, 21, 9, 0), tick=False):
+        case = services.case_open(kind="testfinding", actor=observer, submitter=observer,
+                                  title="园区审批窗口排队过长", description="多个部门窗口均需重复提交材料。")
+        with pytest.raises(ValidationError, match="at least two units"):
+            services.case_split(case=case, actor=dept, units=[units[0], units[0]])
+        with pytest.raises(PermissionDenied):
+            services.case_split(case=case, actor=officials[0], units=units)
+        parts = services.case_split(case=case, actor=dept, units=units)
+    appeal = appeal_submit(submitter=submitter, title="t", description="d", category=category,
+                           subtype="help")
+    with pytest.raises(ValidationError, match="one unit at a time"):
+        services.case_split(case=appeal, actor=dept, units=units[:2])
+
+    case.refresh_from_db()
+    assert case.status == Status.ASSIGNED and case.responsible_unit_id is None
+    assert [p.reference for p in parts] == [f"{case.reference}-{n}" for n in (1, 2, 3)]
+    assert [p.responsible_unit_id for p in parts] == [u.pk for u in units]
+    # Each unit signs for its own part on its own day: three clocks, three due dates.
+    for day, (part, official) in zip((21, 22, 23), zip(parts, officials, strict=True),
+                                     strict=True):
+        with time_machine.travel(local_dt(2026, 9, day, 10, 0), tick=False):
+            with pytest.raises(PermissionDenied):
+                services.case_sign_for(case=parts[(parts.index(part) + 1) % 3],
+                                       actor=official)
+            services.case_sign_for(case=part, actor=official)
+    parts = [Case.objects.get(pk=p.pk) for p in parts]
+    assert len({p.due_date for p in parts}) == 3
+    # An official's queue holds their part only.
+    assert list(selectors.case_queue(user=officials[0]).values_list("pk", flat=True)) == [
+        parts[0].pk]
+    # Reminders run per part: far past every due date, each part gets its own marks.
+    with time_machine.travel(local_dt(2026, 12, 1, 10, 0), tick=False):
+        services.case_reminders_send_due()
+    assert set(CaseReminder.objects.values_list("case_id", flat=True)) == {p.pk for p in parts}
+
+    for n, (part, official) in enumerate(zip(parts, officials, strict=True)):
+        services.case_answer(case=part, actor=official, answer=f"第{n + 1}个单位已整改。")
+        case.refresh_from_db()
+        assert case.status == (Status.ANSWERED if n == 2 else Status.ASSIGNED)
+    told = list(Notification.objects.filter(recipient=observer).values_list("subject", flat=True))
+    assert sorted(told) == sorted([f"Your finding {case.reference} was answered by every unit",
+                                   *[f"{u.display_name} answered its part {p.reference} of your "
+                                     "finding" for u, p in zip(units, parts, strict=True)]])
+    for part in parts:
+        services.case_close(case=part, actor=dept)
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+    assert list(case.events.values_list("action", flat=True)) == [
+        Action.SUBMIT, Action.SPLIT, Action.PARTS_ANSWERED, Action.PARTS_CLOSED]
+
+
+def test_the_department_splits_a_finding_in_the_admin_and_each_unit_sees_its_part(
+        client, finding_kind, dept):
+    observer = UserFactory()
+    units = [UnitFactory() for _ in range(2)]
+    case = services.case_open(kind="testfinding", actor=observer, submitter=observer,
+                              title="证照办理多头跑", description="需往返三个部门。")
+    login(client, dept)
+    page = client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert f"/admin/cases/case/{case.pk}/step/split/" in page
+    refused = client.post(f"/admin/cases/case/{case.pk}/step/split/",
+                          {"units": [units[0].pk]})
+    assert refused.status_code == 200 and "at least two units" in refused.content.decode()
+    assert not Case.objects.filter(parent=case).exists()
+    done = client.post(f"/admin/cases/case/{case.pk}/step/split/",
+                       {"units": [u.pk for u in units], "note": "请各自核查"})
+    assert done.status_code == 302
+    parts = list(Case.objects.filter(parent=case).order_by("id"))
+    assert len(parts) == 2
+    page = client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert parts[0].reference in page and parts[1].reference in page
+    client.logout()
+    official = unit_official(units[1])
+    listing = login(client, official).get("/admin/cases/case/").content.decode()
+    assert parts[1].reference in listing and parts[0].reference not in listing
+    assert client.get(f"/admin/cases/case/{parts[0].pk}/change/").status_code in (302, 403, 404)

@@ -259,6 +259,9 @@ class CaseAdmin(ReadOnlyAdminMixin, CappedCountAdminMixin, admin.ModelAdmin):
                 "suggestion": (admin_views.routing_suggestion(case=case, user=user)
                                if _assignable(case) else None),
                 "case": case,
+                # A case split among units (交办): each unit's part, with its own state.
+                "parts": (list(case.parts.select_related("responsible_unit").order_by("id"))
+                          if case.spec.parts else []),
                 "title": case.reference,
                 "subtitle": case.title,
             }

@@ -2,7 +2,8 @@
 
 Opening: case_open (any kind, for the kinds' own services: appeals.services.appeal_submit, ...),
 attachments_check.
-Department: case_accept, case_reject, case_assign, case_decide_extension, case_close.
+Department: case_accept, case_reject, case_assign, case_split (交办 to several units, for kinds
+with parts), case_decide_extension, case_close.
 Responsible unit: case_sign_for, case_sign_for_many, case_start, case_request_info,
 case_request_extension, case_answer, case_return, case_transfer (also the department),
 case_add_internal_note (also the department).
@@ -39,6 +40,7 @@ from .handling import (
     case_start,
     case_supplement,
 )
+from .parts import case_split, parts_roll_up
 from .reminders import case_reminders_send_due
 from .satisfaction import case_auto_close_unrated, case_rate
 from .submit import attachments_check, case_open
@@ -69,9 +71,11 @@ __all__ = [
     "case_return",
     "case_sign_for",
     "case_sign_for_many",
+    "case_split",
     "case_start",
     "case_supplement",
     "case_transfer",
+    "parts_roll_up",
     "reference_allocate",
     "supervision_close",
     "supervision_open",

@@ -144,9 +144,11 @@ def to_submitter(case: Case, key: str, *, body="", include_actor: bool = False,
                  **values) -> Notice | None:
     """The notice the case's kind sends its submitter at `key` (kinds.MESSAGE_KEYS), or None
     when the kind sends nothing then. `values` fill the message ({unit}, {date}, {score})."""
-    text = kind_spec(case.kind).message(key)
+    text = kind_spec(case.kind).message(f"part_{key}" if case.parent_id else key)
     if text is None:
         return None
+    if case.parent_id and "unit" not in values:
+        values["unit"] = case.responsible_unit
     return Notice(submitter_side(case), format_lazy(text, ref=case.reference, **values), body,
                   for_submitter=True, include_actor=include_actor)
 
@@ -243,6 +245,10 @@ def record_step(case: Case, *, actor, action: str, to_status: str | None = None,
         if notice is not None:
             notify_in_step(case, notice, dedup_key=f"cases:event:{event.pk}:{index}",
                            actor=actor)
+    if case.parent_id and event.to_status != from_status:
+        from .parts import parts_roll_up  # parts records its own steps through this module
+
+        parts_roll_up(case)
     case_id, event_id = case.pk, event.pk
     transaction.on_commit(lambda: case_changed.send(
         sender=Case, case_id=case_id, event_id=event_id, action=action,
