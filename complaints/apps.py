@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints and reports")
+
+    def ready(self):
+        from portal.cases.kinds import register
+
+        from .kind import COMPLAINT
+
+        register(COMPLAINT)

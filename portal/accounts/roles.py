@@ -14,13 +14,16 @@ class Role(models.TextChoices):
     ENTERPRISE_ADMIN = "enterprise_admin", _("Enterprise administrator")
     UNIT_OFFICIAL = "unit_official", _("Unit official")
     DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    # The department's complaint desk: sees who reported (cases.view_sealed_identity).
+    COMPLAINT_DESK = "complaint_desk", _("Complaint desk")
     OBSERVER = "observer", _("Observer")
     EVALUATOR = "evaluator", _("Third-party evaluator")
     AUDITOR = "auditor", _("Auditor")
 
 
 # Roles whose people work in the admin; every one of them must use TOTP two-factor login.
-STAFF_ROLES = {Role.UNIT_OFFICIAL, Role.DEPARTMENT_STAFF, Role.EVALUATOR, Role.AUDITOR}
+STAFF_ROLES = {Role.UNIT_OFFICIAL, Role.DEPARTMENT_STAFF, Role.COMPLAINT_DESK, Role.EVALUATOR,
+               Role.AUDITOR}
 
 _ENTERPRISE = [
     "orgs.act_for_enterprise",
