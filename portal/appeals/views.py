@@ -28,6 +28,7 @@ from portal.cases.constants import Action, Status
 from portal.cases.models import Case, CaseEvent
 from portal.cases.timeline import actor_label
 
+from .constants import KIND
 from .forms import AppealForm, CaseFilterForm, ProvideInfoForm, RateForm, SupplementForm
 from .services import appeal_submit
 
@@ -47,7 +48,8 @@ def _forbidden(request, message: str):
 
 def _visible_case(request, pk: int) -> Case:
     """Return the case if the user may see it; 404 otherwise (never say that it exists)."""
-    return get_object_or_404(selectors.case_page_visible_to(user=request.user), pk=pk)
+    return get_object_or_404(selectors.case_page_visible_to(user=request.user).filter(kind=KIND),
+                             pk=pk)
 
 
 # --- My cases --------------------------------------------------------------------------------
@@ -63,7 +65,7 @@ def case_list(request):
         overdue = form.cleaned_data["overdue"]
         params = {k: v for k, v in (("status", status), ("overdue", "on" if overdue else None))
                   if v}
-    qs = selectors.case_queue(user=request.user, status=status, overdue=overdue)
+    qs = selectors.case_queue(user=request.user, status=status, overdue=overdue, kind=KIND)
     # The page's rows are first read as their ids and change stamps only: the rendered table
     # is cached under exactly those (ADR 0009), and the full rows are read only to render it.
     page = keyset_page(selectors.case_list_keys(qs), field="submitted_at",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib import admin, messages
@@ -46,6 +45,7 @@ from .constants import (
     SupervisionStatus,
 )
 from .models import Case, CaseEvent, Category, SupervisionItem
+from .suggestions import ShownSuggestion, suggestion_for
 
 logger = logging.getLogger("portal.cases")
 
@@ -57,51 +57,9 @@ SAMPLE_TITLES = 3
 
 # --- routing suggestion -------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ShownSuggestion:
-    """A routing suggestion as the dispatcher reads it."""
-
-    unit: object
-    confidence: float
-    source: str
-    source_label: str
-    explanation: str
-
-    @property
-    def percent(self) -> int:
-        return round(self.confidence * 100)
-
-
 def routing_suggestion(*, case: Case, user) -> ShownSuggestion | None:
-    """Return the routing app's suggestion for `case` if it is installed and `user` may see it.
-
-    A missing or failing routing app never stops the dispatcher: the page shows no suggestion.
-    """
-    if not apps.is_installed("portal.routing"):
-        return None
-    try:
-        from portal.routing import permissions as routing_permissions
-        from portal.routing.services import routing_suggest
-    except ImportError:
-        return None
-    if not routing_permissions.can_see_suggestions(user):
-        return None
-    try:
-        suggestion = routing_suggest(case=case)
-    except Exception:  # a suggestion is a help; the dispatcher decides without it
-        logger.exception("routing suggestion failed for case %s", case.pk)
-        return None
-    if suggestion is None:
-        return None
-    try:
-        from portal.routing.constants import Source
-
-        source_label = str(Source(suggestion.source).label)
-    except (ImportError, ValueError):
-        source_label = str(suggestion.source)
-    return ShownSuggestion(unit=suggestion.unit, confidence=float(suggestion.confidence),
-                           source=str(suggestion.source), source_label=source_label,
-                           explanation=str(suggestion.explanation or ""))
+    """Return the suggestion shown to the dispatcher (portal/cases/suggestions.py)."""
+    return suggestion_for(case=case, user=user)
 
 
 # --- the timeline ---------------------------------------------------------------------------

@@ -129,6 +129,12 @@ def test_officials_handling_a_sealed_report_never_see_who_reported(
         "admin change page": client.get(f"/admin/cases/case/{case.pk}/change/"),
         "inbox": client.get("/inbox/"),
     }
+    pages["export"] = client.post("/admin/cases/case/", {
+        "action": "export_csv", "_selected_action": [case.pk], "select_across": "0", "index": "0"})
+    assert pages["export"]["Content-Type"].startswith("text/csv")
+    assert case.reference in pages["export"].content.decode("utf-8-sig")
+    # The enterprise's pages show appeals only: another kind's case is not found there.
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
     api = APIClient()
     api.force_authenticate(official)
     pages["API list"] = api.get("/api/v1/cases/")
@@ -318,3 +324,19 @@ def test_the_department_splits_a_finding_in_the_admin_and_each_unit_sees_its_par
     listing = login(client, official).get("/admin/cases/case/").content.decode()
     assert parts[1].reference in listing and parts[0].reference not in listing
     assert client.get(f"/admin/cases/case/{parts[0].pk}/change/").status_code in (302, 403, 404)
+
+
+def test_only_kinds_that_say_so_close_unrated_answers_by_themselves(dept, unit, official,
+                                                                   submitter, category):
+    with time_machine.travel(local_dt(2026, 9, 1, 9, 0), tick=False):
+        report = _report()
+        appeal = appeal_submit(submitter=submitter, title="t", description="d",
+                               category=category, subtype="help")
+        for case in (report, appeal):
+            case = services.case_assign(case=case, actor=dept, unit=unit)
+            case = services.case_sign_for(case=case, actor=official)
+            services.case_answer(case=case, actor=official, answer="已处理。")
+    with time_machine.travel(local_dt(2026, 10, 30, 9, 0), tick=False):
+        assert services.case_auto_close_unrated() == 1
+    assert Case.objects.get(pk=appeal.pk).status == Status.CLOSED
+    assert Case.objects.get(pk=report.pk).status == Status.ANSWERED  # the kind says no

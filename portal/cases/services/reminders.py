@@ -132,11 +132,13 @@ def _process(batch: list[Case], *, now, settings: EngineSettings, people: _Recip
                dedup_key=f"cases:overdue-digest:{opened[0].pk}:{opened[-1].pk}")
 
 
-def case_reminders_send_due(*, now=None, batch_size: int = 500,
+def case_reminders_send_due(*, now=None, batch_size: int = 50,
                             max_seconds: float | None = None) -> int:
     """Send every reminder whose mark has been reached by `now`; return the cases processed.
 
-    Each batch is one transaction; stop early after `max_seconds` (the next run continues).
+    Each batch is one short transaction (its cases' rows stay locked only that long; a step
+    on one of them waits at most for one batch); stop early after `max_seconds` (the next run
+    continues).
     """
     now = now or timezone.now()
     settings = EngineSettings.load()

@@ -14,6 +14,7 @@ from portal.workdays.services import add_working_days
 
 from .. import deadlines, permissions
 from ..constants import Action, Status, SupervisionSource
+from ..kinds import registered_kinds
 from ..models import Case, EngineSettings
 from . import _steps
 from .supervision import supervision_open_automatic
@@ -88,8 +89,14 @@ def auto_close_cutoff(*, now: datetime.datetime, working_days: int) -> datetime.
     return deadlines.day_start(last + datetime.timedelta(days=1))
 
 
+
+def auto_closing_kinds() -> list[str]:
+    """The kinds whose answers close by themselves when not rated in time."""
+    return [spec.code for spec in registered_kinds() if spec.auto_close_unrated]
+
+
 def case_auto_close_unrated(*, now: datetime.datetime | None = None,
-                            batch_size: int = 200) -> int:
+                            batch_size: int = 50) -> int:
     """Close the answered cases not rated in time; safe to run twice or concurrently.
 
     Return how many were closed.
@@ -102,7 +109,11 @@ def case_auto_close_unrated(*, now: datetime.datetime | None = None,
         with transaction.atomic():
             batch = list(Case.objects.select_for_update(of=("self",), skip_locked=True)
                          .select_related("submitter", "responsible_unit")
-                         .filter(status=Status.ANSWERED, answered_at__lt=cutoff)
+                         .filter(status=Status.ANSWERED, answered_at__lt=cutoff,
+                                 kind__in=auto_closing_kinds())
+                         # A case split among units closes with its parts, not by itself.
+                         .exclude(pk__in=Case.objects.filter(parent__isnull=False)
+                                  .values("parent_id"))
                          .order_by("answered_at")[:batch_size])
             for case in batch:
                 case.closed_at = now
