@@ -1,0 +1,43 @@
+"""Per-client limits on the cache (the default cache: shared by every web process).
+
+A fixed window: the first hit opens a window of `window` seconds; more than `limit` hits in it
+are refused until it ends (the lockout). Used for anonymous submissions and receipt-code
+attempts (only wrong attempts count there). A small function instead of django-ratelimit: that
+library refuses the database cache the portal runs on, and this is all we need of it.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+
+
+def client_key(request) -> str:
+    """The client, as the portal sees it (behind the proxy, REMOTE_ADDR is set by it).
+    Hashed, so the cache holds no address."""
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def _key(scope: str, request) -> str:
+    return f"complaints:rl:{scope}:{client_key(request)}"
+
+
+def is_limited(scope: str, request, *, limit: int) -> bool:
+    """Has this client used up its `limit` in the current window?"""
+    return (cache.get(_key(scope, request)) or 0) >= limit
+
+
+def count(scope: str, request, *, window: int) -> int:
+    """Count one hit; return the hits in the window so far."""
+    key = _key(scope, request)
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def reset(scope: str, request) -> None:
+    cache.delete(_key(scope, request))
