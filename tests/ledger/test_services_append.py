@@ -6,8 +6,9 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 from hypothesis import given
 from hypothesis import strategies as st
@@ -63,6 +64,17 @@ def test_entry_records_who_what_which_object_and_when_but_not_the_payload():
     stored = json.dumps(list(LedgerEntry.objects.values().get(pk=entry.pk).values()), default=str)
     assert "张三" not in stored and "13800000000" not in stored
     assert entry.entry_hash == ledger_entry_hash(entry)
+
+
+def test_an_append_is_one_insert_and_takes_no_lock():
+    """Regression (issue 11): every append took the district-wide chain lock, held until its
+    step committed; then, with the sequencer, full_clean ran the new check constraint as a
+    query of its own."""
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        ledger_append(actor=None, action="case.closed", object_type="cases.case", object_id="1")
+    sql = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(sql) == 1 and sql[0].startswith('INSERT INTO "ledger_ledgerentry"')
+    assert "lock" not in sql[0].lower()
 
 
 def test_explicit_object_type_and_id_and_the_system_as_actor():
