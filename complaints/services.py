@@ -384,3 +384,10 @@ def identity_reveal(*, request: IdentityRequest, user) -> Reporter:
     ledger_append(actor=user, action="complaints.identity_viewed", obj=request,
                   payload={"reference": request.complaint.reference, "request": request.pk})
     return Reporter.objects.get(complaint=request.complaint)
+
+
+@transaction.atomic
+def complaint_tell_reporter(*, complaint: Complaint, subject, body: str = "") -> None:
+    """Tell the reporter of `complaint` something (rewards: a reward paid), in the sealed
+    notices they read on their report's page; nothing names them anywhere else."""
+    reporter_tell(complaint.case, subject, body)

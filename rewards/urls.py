@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "rewards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.reward_list, name="list"),
+    path("confirm/", views.reward_confirm, name="confirm"),
+]
