@@ -78,7 +78,10 @@ class ProvideInfoForm(ServiceErrorsMixin, forms.Form):
 
 
 class SupplementForm(ServiceErrorsMixin, forms.Form):
-    """Add a note or files to an open appeal (补充材料)."""
+    """Add a note or files to an open appeal (补充材料). Prefixed: it shares the page with the
+    answer to the unit's question, whose files field would otherwise take the same id."""
+
+    prefix = "supplement"
 
     service_fields = {"files": "attachments", "note": "note"}
 

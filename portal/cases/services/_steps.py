@@ -192,6 +192,12 @@ def actor_as(actor, case: Case) -> tuple[str, object]:
     return Side.SUBMITTER, None
 
 
+def unit_extra(unit) -> dict:
+    """The unit a step names, as it is called now in each script (CaseEvent.unit_name)."""
+    return {"unit": unit.pk, "unit_name": unit.name, "unit_name_zh_hant": unit.traditional_name,
+            "unit_name_en": unit.name_en}
+
+
 def unit_names(unit) -> dict:
     """The unit's name in each language, as it is called now (stored on the event)."""
     if unit is None:

@@ -87,7 +87,7 @@ def case_assign(*, case: Case, actor, unit, note: str = "") -> Case:
     case.assigned_at = now
     fields = ["responsible_unit", "assigned_at", *_steps.stop_clock(case)]
     _steps.record_step(case, actor=actor, action=Action.ASSIGN, to_status=Status.ASSIGNED,
-                       fields=fields, extra={"unit": unit.pk, "unit_name": unit.name, "unit_name_en": unit.name_en}, notices=[
+                       fields=fields, extra=_steps.unit_extra(unit), notices=[
                            N(_steps.unit_officials(unit.pk),
                              format_lazy(gettext_lazy("Case {ref} was assigned to your unit: please sign "
                                            "for it"), ref=case.reference), case.title)])
@@ -120,7 +120,7 @@ def case_transfer(*, case: Case, actor, unit, note: str = "") -> Case:
               *_steps.stop_clock(case)]
     _steps.record_step(case, actor=actor, action=Action.TRANSFER, to_status=Status.ASSIGNED,
                        fields=fields, extra={"from_unit": previous.pk if previous else None,
-                                             "unit": unit.pk, "unit_name": unit.name, "unit_name_en": unit.name_en},
+                                             **_steps.unit_extra(unit)},
                        notices=[N(_steps.unit_officials(unit.pk),
                                   format_lazy(gettext_lazy("Case {ref} was transferred to your unit: please "
                                                 "sign for it"), ref=case.reference), case.title)])
@@ -153,7 +153,7 @@ def case_return(*, case: Case, actor, reason: str, note: str = "") -> Case:
                                   due=deadlines.due_date_from(day, _steps.acceptance_days(case)))]
     _steps.record_step(case, actor=actor, action=Action.RETURN, to_status=Status.RETURNED,
                        note=note, fields=fields,
-                       extra={"reason": reason, "unit": unit.pk, "unit_name": unit.name, "unit_name_en": unit.name_en,
+                       extra={"reason": reason, **_steps.unit_extra(unit),
                               "return_count": case.return_count},
                        notices=[N(_steps.department_staff(),
                                   format_lazy(gettext_lazy("{unit} returned case {ref}: please reassign it"),

@@ -39,7 +39,7 @@ def case_sign_for(*, case: Case, actor) -> Case:
     unit = case.responsible_unit
     _steps.record_step(case, actor=actor, action=Action.SIGN_FOR, to_status=Status.SIGNED_FOR,
                        fields=fields, extra={"due_date": case.due_date, "working_days": days,
-                                             "unit": unit.pk, "unit_name": unit.name, "unit_name_en": unit.name_en},
+                                             **_steps.unit_extra(unit)},
                        notices=[_steps.to_submitter(
                            case, "signed_for", unit=unit,
                            body=format_lazy(gettext_lazy("The answer is due by {date}."),

@@ -78,8 +78,7 @@ def case_split(*, case: Case, actor, units, note: str = "") -> list[Case]:
         part.assigned_at = now
         _steps.record_step(part, actor=actor, action=Action.ASSIGN, to_status=Status.ASSIGNED,
                            fields=["responsible_unit", "assigned_at"],
-                           extra={"unit": unit.pk, "unit_name": unit.name,
-                                  "unit_name_en": unit.name_en, "part_of": case.reference},
+                           extra={**_steps.unit_extra(unit), "part_of": case.reference},
                            notices=[_steps.Notice(
                                _steps.unit_officials(unit.pk),
                                format_lazy(gettext_lazy("Case {ref} was assigned to your unit: "
