@@ -22,6 +22,7 @@ from .factories import (
     EXE_BYTES,
     PDF_BYTES,
     PNG_BYTES,
+    CategoryFactory,
     answered_case,
     assigned_case,
     local_dt,
@@ -98,6 +99,62 @@ def test_submitting_runs_a_fixed_number_of_queries(client, submitter, category,
     # with their savepoints) and the user came without its enterprise (issue 13).
     assert len(sql) == 28
     assert Case.objects.filter(search_vector__isnull=False).count() == 2
+
+
+def _form_html(client) -> str:
+    page = client.get(NEW).content.decode()
+    # the one-time token and the CSRF token differ on every page
+    return re.sub(r'name="(form_token|csrfmiddlewaretoken)" value="[^"]*"', "", page)
+
+
+def test_the_appeal_form_is_drawn_as_django_draws_it(client, submitter, category, unit,
+                                                     monkeypatch):
+    """Issue 11: the form's widgets are kept under a digest of their context (views.
+    WidgetMemoRenderer); the page must be the one the portal's own renderer draws, both
+    when the widgets are drawn and when they come from memory."""
+    from django.core.cache import caches
+
+    from portal.appeals import views
+    from portal.core.forms import PortalFormRenderer
+
+    login(client, submitter)
+    caches["fragments"].clear()
+    first, from_memory = _form_html(client), _form_html(client)
+    monkeypatch.setattr(views, "WIDGET_MEMO", PortalFormRenderer())
+    assert first == from_memory == _form_html(client)
+    assert category.name in first and unit.name in first
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+def test_the_memoized_widgets_follow_the_language(category, unit, language):
+    from django.utils import translation
+
+    from portal.appeals.forms import AppealForm
+    from portal.appeals.views import WidgetMemoRenderer
+
+    memo = WidgetMemoRenderer()
+    with translation.override("en"):
+        str(AppealForm(renderer=memo)["category"])  # another language drawn first
+    with translation.override(language):
+        plain = [str(AppealForm()[name]) for name in ("appeal_type", "category", "subject_unit")]
+        drawn = [str(AppealForm(renderer=memo)[name])
+                 for name in ("appeal_type", "category", "subject_unit")]
+        again = [str(AppealForm(renderer=memo)[name])
+                 for name in ("appeal_type", "category", "subject_unit")]
+        assert plain == drawn == again
+        assert category.name in drawn[1]
+
+
+def test_a_new_category_or_renamed_unit_shows_on_the_form_at_once(client, submitter, category,
+                                                                   unit):
+    """The memoized widgets are keyed by their choices, so no change waits for a timeout."""
+    login(client, submitter)
+    assert category.name in _form_html(client)
+    newer = CategoryFactory(name_zh_hans="新增的类别")
+    unit.name = "改名后的单位"
+    unit.save()
+    page = _form_html(client)
+    assert newer.name in page and "改名后的单位" in page
 
 
 def test_the_same_form_posted_twice_creates_one_case_and_shows_it(client, submitter, category):
@@ -632,3 +689,28 @@ def test_pages_render_in_chinese_by_default(client, submitter):
     login(client, submitter)
     page = client.get(detail(case)).content.decode()
     assert "用地审批咨询" in page and case.category.name_zh_hans in page
+
+
+# --- add material (补充材料) -------------------------------------------------------------------
+
+def test_the_enterprise_adds_material_from_the_case_page_and_empty_material_is_refused(
+        client, dept, unit, official, submitter, category):
+    case = signed_case(dept, unit, submitter=submitter)
+    login(client, submitter)
+    page = client.get(detail(case)).content.decode()
+    assert 'name="supplement-note"' in page and 'id="id_supplement-attachments"' in page
+    url = reverse("cases:supplement", args=[case.pk])
+    empty = client.post(url, {"supplement-note": "  "})
+    assert empty.status_code == 200
+    assert "Write what you want to add, or attach a file." in empty.content.decode()
+    assert not case.events.filter(action="supplement").exists()
+    done = client.post(url, {"supplement-note": "补充：上月的检查记录。",
+                             "supplement-attachments": upload("记录.pdf", PDF_BYTES)})
+    assert done.status_code == 302
+    event = case.events.get(action="supplement")
+    assert event.note == "补充：上月的检查记录。" and event.attachments.count() == 1
+    assert any("was added" in m for m in texts(done))
+    assert official.notifications.filter(subject__contains="New material").exists()
+    client.logout()
+    login(client, unit_official(unit))
+    assert "补充：上月的检查记录。" in client.get(detail(case)).content.decode()
