@@ -6,6 +6,9 @@
     python -m bench.profile my_cases --queries       # the SQL of one request, each timed
     python -m bench.profile my_cases --cold          # no cached fragment: a first visit
     python -m bench.profile case_first_view          # walks the heavy enterprise's cases
+    python -m bench.profile submit --profile 30      # GET the appeal form, POST it (files one)
+    python -m bench.profile submit_post --queries    # only the POSTs timed, profiled, printed
+    python -m bench.profile submit_get --cpu --profile 30  # only the form's GET (no filing)
 
 Page keys are those of `bench.run.pages()` plus `baseline`. It runs against the bench database
 (BENCH_DATABASE_URL, as `make bench`) with the bench settings, signed in as `make bench` signs in,
@@ -37,14 +40,16 @@ def _setup() -> None:
     django.setup()
 
 
-def _environ(path: str, cookie: str) -> dict:
+def _environ(path: str, cookie: str, *, body: bytes = b"") -> dict:
     path, _, query = path.partition("?")
+    post = {"REQUEST_METHOD": "POST", "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": "application/x-www-form-urlencoded"} if body else {}
     return {
-        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, **post,
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_HOST": "127.0.0.1", "HTTP_COOKIE": cookie, "REMOTE_ADDR": "127.0.0.1",
         "HTTP_USER_AGENT": "bench.profile", "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "wsgi.multithread": False,
+        "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr, "wsgi.multithread": False,
         "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0),
     }
 
@@ -64,6 +69,49 @@ def _print_queries(request) -> None:
         request()
 
 
+class _Submitter:
+    """File appeals as bench/wrk/submit.lua does: GET the form (its one-time token), POST it
+    with the CSRF token of the session's cookie; a filed appeal is a 302. With `post_only`,
+    the GET runs outside what is timed and profiled (`wrap` is applied to the POST only)."""
+
+    def __init__(self, application, cookie: str, csrf: str, category: int) -> None:
+        self.application, self.cookie, self.csrf = application, cookie, csrf
+        self.category, self.n, self.run = category, 0, str(int(time.time()))
+
+    def _call(self, environ) -> tuple[str, bytes]:
+        status = []
+        body = b"".join(self.application(environ, lambda s, h, *a: status.append(s)))
+        return status[0], body
+
+    def form(self) -> str:
+        import re
+
+        status, body = self._call(_environ("/cases/new/", self.cookie))
+        found = re.search(rb'name="form_token"[^>]*?value="([^"]+)"', body)
+        if not status.startswith("200") or not found:
+            raise SystemExit(f"/cases/new/: {status}, no form token")
+        return found.group(1).decode()
+
+    def post(self, token: str) -> None:
+        from urllib.parse import urlencode
+
+        self.n += 1
+        tag = f"{self.run}-{os.getpid()}-{self.n}"
+        body = urlencode({
+            "csrfmiddlewaretoken": self.csrf, "form_token": token, "appeal_type": "inquiry",
+            "category": self.category, "title": f"压测诉求 {tag}：厂房租金补贴申报进度咨询",
+            "description": "我司位于科学城，于上月提交了厂房租金补贴申报材料，至今未收到审核结果。"
+                           f"请问目前办理进度如何，预计何时可以拨付？编号 {tag}",
+            "subject_unit": ""}).encode()
+        status, _ = self._call(_environ("/cases/new/", self.cookie, body=body))
+        if not status.startswith("302"):
+            raise SystemExit(f"POST /cases/new/: {status}, not filed")
+
+
+def key_is_submit(page: str) -> bool:
+    return page in ("submit", "submit_post")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("page", help="a key of bench.run.pages(), or 'baseline'")
@@ -72,6 +120,10 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", type=int, default=0, metavar="TOP",
                         help="print cProfile's TOP functions by own time")
     parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumulative")
+    parser.add_argument("--cpu", action="store_true",
+                        help="profile by the process's CPU time, not wall time (leaves out the "
+                             "waits for PostgreSQL and for the cores: the steadier split on a "
+                             "shared machine)")
     parser.add_argument("--cold", action="store_true",
                         help="empty the fragments cache before each request (a cache miss)")
     parser.add_argument("--queries", action="store_true",
@@ -90,9 +142,10 @@ def main(argv=None) -> int:
     if args.page == "baseline":
         path, who = f"/bench/baseline/{args.rows}/", "anonymous"
     else:
-        page = {p.key: p for p in run.pages(info)}.get(args.page)
-        if page is None or page.script not in ("page.lua", "paths.lua"):
-            parser.error("unknown page, or one driven by a script (submission)")
+        key = "submit" if args.page in ("submit_post", "submit_get") else args.page
+        page = {p.key: p for p in run.pages(info)}.get(key)
+        if page is None:
+            parser.error("unknown page")
         path, who = page.path, page.who
     # The first view walks its paths, a different case each request, as its wrk script does.
     if args.page == "case_first_view" and not info.get("first_view_paths"):
@@ -100,8 +153,24 @@ def main(argv=None) -> int:
     walk = itertools.cycle(info["first_view_paths"] if args.page == "case_first_view"
                            else [path])
     cookie = run.make_sessions(info)[who][0]
+    submitter = (_Submitter(application, cookie, run.CSRF_SECRET, info["category_id"])
+                 if key_is_submit(args.page) else None)
 
     def request() -> None:
+        if submitter is not None:
+            if args.page == "submit_post":  # the GET neither timed nor profiled
+                if profiling:
+                    profiling[0].disable()
+                wall, cpu_time = time.perf_counter(), time.process_time()
+                token = submitter.form()
+                excluded[0] += time.perf_counter() - wall
+                excluded[1] += time.process_time() - cpu_time
+                if profiling:
+                    profiling[0].enable()
+            else:
+                token = submitter.form()
+            submitter.post(token)
+            return
         if args.cold:  # every fragment rendered again: the page as a first visit shows it
             caches["fragments"].clear()
         status, path = [], next(walk)
@@ -110,24 +179,27 @@ def main(argv=None) -> int:
         if not status[0].startswith("200"):
             raise SystemExit(f"{path}: {status[0]}")
 
+    excluded, profiling = [0.0, 0.0], []  # (wall, CPU) seconds of untimed GETs; the profiler
     for _ in range(20):  # warm up: URLs, templates, translations, connections
         request()
     if args.queries:
         _print_queries(request)
     batches, cpu = [], []
     for _ in range(5):
+        excluded[:] = [0.0, 0.0]
         started, cpu_started = time.perf_counter(), time.process_time()
         for _ in range(args.n):
             request()
-        batches.append((time.perf_counter() - started) / args.n * 1000)
-        cpu.append((time.process_time() - cpu_started) / args.n * 1000)
+        batches.append((time.perf_counter() - started - excluded[0]) / args.n * 1000)
+        cpu.append((time.process_time() - cpu_started - excluded[1]) / args.n * 1000)
     # The process's CPU time is the steadier figure on a shared machine: it leaves out the
     # waits for PostgreSQL (and for other processes' turns on the cores).
     print(f"{args.page} {path}: best {min(batches):.2f} ms, mean "
           f"{sum(batches) / len(batches):.2f} ms per request; Python CPU best "
           f"{min(cpu):.2f} ms ({args.n} x 5)")
     if args.profile:
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
+        profiling.append(profiler)
         profiler.enable()
         for _ in range(args.n):
             request()
