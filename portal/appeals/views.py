@@ -7,26 +7,30 @@ decided by permissions.py and the services, never here.
 """
 
 import datetime
+import hashlib
 import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import ModelChoiceIteratorValue
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-
-from portal.core.fragments import rows_in_order, rows_key
-from portal.core.keyset import keyset_page
 
 from portal.cases import permissions, selectors, services
 from portal.cases.constants import Action, Status
 from portal.cases.models import Case, CaseEvent
 from portal.cases.timeline import actor_label
+from portal.core.forms import PortalFormRenderer
+from portal.core.fragments import rows_in_order, rows_key
+from portal.core.keyset import keyset_page
 
 from .constants import KIND
 from .forms import AppealForm, CaseFilterForm, ProvideInfoForm, RateForm, SupplementForm
@@ -80,6 +84,51 @@ def case_list(request):
 
 # --- Submit an appeal ------------------------------------------------------------------------
 
+def _frozen(value):
+    """Return `value` (a widget's context) as nested tuples of plain values, or raise TypeError
+    if it holds anything else (then the widget is rendered as usual, not memoized)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Promise):  # a lazy translation: the text of the current language
+        return str(value)
+    if isinstance(value, ModelChoiceIteratorValue):
+        return ("choice", str(value))
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    raise TypeError(type(value).__name__)
+
+
+class WidgetMemoRenderer(PortalFormRenderer):
+    """The portal's form renderer, keeping each widget's HTML under a digest of everything its
+    template is given (name, value, attributes, every choice with its label and whether it is
+    selected) and the language, in the fragments cache.
+
+    Django's widget templates read only their context, so the same context gives the same
+    HTML: a new category, a renamed unit or another value is another key, never a stale hit.
+    The choices are still read on every request; what is saved is rendering them (the appeal
+    form's category and unit lists were 70 % of its page; docs/performance.md, issue 11).
+    """
+
+    def render(self, template_name, context, request=None):
+        if not template_name.startswith("django/forms/widgets/") or set(context) != {"widget"}:
+            return super().render(template_name, context, request=request)
+        try:
+            frozen = repr((template_name, get_language(), _frozen(context["widget"])))
+        except TypeError:
+            return super().render(template_name, context, request=request)
+        key = "widget:" + hashlib.sha256(frozen.encode()).hexdigest()
+        html = caches["fragments"].get(key)
+        if html is None:
+            html = super().render(template_name, context, request=request)
+            caches["fragments"].set(key, html)
+        return html
+
+
+WIDGET_MEMO = WidgetMemoRenderer()
+
+
 def _new_token(request) -> str:
     token = secrets.token_urlsafe(24)
     tokens = [t for t in request.session.get(SESSION_TOKENS, []) if t != token]
@@ -104,7 +153,7 @@ def case_new(request):
                                      "appeal. If you have just asked to join your enterprise, "
                                      "wait for its administrator's approval."))
     if request.method == "GET":
-        return render(request, "appeals/new.html", {"form": AppealForm(),
+        return render(request, "appeals/new.html", {"form": AppealForm(renderer=WIDGET_MEMO),
                                                   "form_token": _new_token(request)})
 
     token = request.POST.get("form_token", "")
@@ -116,7 +165,7 @@ def case_new(request):
                                      "It was not submitted a second time.")
                           % {"ref": case.reference})
             return redirect("cases:detail", pk=case.pk)
-    form = AppealForm(request.POST, request.FILES)
+    form = AppealForm(request.POST, request.FILES, renderer=WIDGET_MEMO)
     if token not in request.session.get(SESSION_TOKENS, []):
         form.is_valid()  # show what was typed, with a fresh token
         form.add_error(None, _("This form has expired or was already sent. Check “My cases” "
