@@ -7,9 +7,8 @@ the Reporter admin exist only for the desk (`cases.view_sealed_identity`). Every
 service; its refusal is shown on the form and nothing changes.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,66 +17,15 @@ from portal.cases.constants import Status
 
 from . import permissions, selectors, services
 from .admin_forms import AssignForm, FindingForm, IdentityAskForm, IdentityDecideForm, TriageForm
+from .admin_steps import StepFormsAdmin
 from .constants import IdentityRequestStatus, Triage
 from .models import Complaint, IdentityRequest, Reporter
 
-CHANGE_FORM = "complaints/admin/change_form.html"
 _WORKING = {Status.SIGNED_FOR, Status.IN_PROGRESS, Status.REOPENED, Status.EXTENSION_REQUESTED}
 
 
-class _ActionFormsAdmin(admin.ModelAdmin):
-    """A read-only change page with the forms of the steps the viewer may take now."""
-
-    change_form_template = CHANGE_FORM
-    form_classes: dict = {}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def action_forms(self, request, obj) -> list[str]:
-        return []
-
-    def perform(self, request, obj, name, data) -> str:
-        raise NotImplementedError
-
-    def panels(self, request, obj) -> dict:
-        return {}
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is None:
-            return super().change_view(request, object_id, form_url, extra_context)
-        allowed = self.action_forms(request, obj)
-        forms = {name: self.form_classes[name](prefix=name) for name in allowed}
-        if request.method == "POST":
-            name = request.POST.get("_step", "")
-            if name not in allowed:
-                raise PermissionDenied
-            form = forms[name] = self.form_classes[name](request.POST, request.FILES, prefix=name)
-            if form.is_valid():
-                try:
-                    done = self.perform(request, obj, name, form.cleaned_data)
-                except PermissionDenied as exc:
-                    messages.error(request, str(exc))
-                except ValidationError as exc:
-                    form.add_service_errors(exc)
-                else:
-                    messages.success(request, done)
-                    return redirect(request.path)
-            request.method = "GET"  # show the page again, read-only, with the form's errors
-        context = {**(extra_context or {}), "step_forms": forms,
-                   **self.panels(request, obj)}
-        return super().change_view(request, object_id, form_url, context)
-
-
 @admin.register(Complaint)
-class ComplaintAdmin(_ActionFormsAdmin):
+class ComplaintAdmin(StepFormsAdmin):
     list_display = ["reference", "misconduct", "accused_unit", "triage", "finding", "status",
                     "due"]
     list_filter = ["triage", "finding"]
@@ -179,7 +127,7 @@ class ComplaintAdmin(_ActionFormsAdmin):
 
 
 @admin.register(IdentityRequest)
-class IdentityRequestAdmin(_ActionFormsAdmin):
+class IdentityRequestAdmin(StepFormsAdmin):
     list_display = ["complaint", "asker", "status", "created_at", "expires_at"]
     list_filter = ["status"]
     list_select_related = ["complaint__case", "asker"]

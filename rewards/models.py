@@ -32,8 +32,9 @@ class RewardTier(models.Model):
         ordering = ["amount"]
         verbose_name = _("reward tier")
         verbose_name_plural = _("reward tiers")
-        constraints = [models.CheckConstraint(condition=_POSITIVE_UP_TO_CAP,
-                                              name="reward_tier_amount_up_to_cap")]
+        constraints = [models.CheckConstraint(
+            condition=_POSITIVE_UP_TO_CAP, name="reward_tier_amount_up_to_cap",
+            violation_error_message=_("A reward tier is more than 0 and at most 2000 yuan."))]
 
     def __str__(self):
         return f"{self.name} ({self.amount})"
@@ -94,8 +95,9 @@ class RewardProposal(models.Model):
             ("record_reward_payment", _("Can record the payment of approved rewards")),
         ]
         constraints = [
-            models.CheckConstraint(condition=_POSITIVE_UP_TO_CAP,
-                                   name="reward_amount_up_to_cap"),
+            models.CheckConstraint(
+                condition=_POSITIVE_UP_TO_CAP, name="reward_amount_up_to_cap",
+                violation_error_message=_("A reward is more than 0 and at most 2000 yuan.")),
             models.CheckConstraint(condition=Q(decided_by__isnull=True)
                                    | ~Q(decided_by=F("proposed_by")),
                                    name="reward_not_decided_by_proposer"),
