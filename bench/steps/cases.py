@@ -33,8 +33,8 @@ from bench.registry import (
     step,
 )
 from bench.text import NOTES, case_tokens, text_pool
-from portal.cases import deadlines
 from portal.appeals.kind import APPEAL
+from portal.cases import deadlines
 from portal.cases.constants import Stage
 from portal.cases.kinds import GOVERNMENT
 from portal.cases.models import Category, EngineSettings

@@ -15,11 +15,10 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from portal.workdays.services import add_working_days
-
 from portal.cases import services
 from portal.cases.constants import ReturnReason
 from portal.cases.models import Case, Category
+from portal.workdays.services import add_working_days
 
 from .constants import AppealType
 from .services import appeal_submit

@@ -6,10 +6,10 @@ import datetime
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.cases import services
 from portal.appeals.constants import AppealType
-from portal.cases.models import Category, ReplyTemplate
 from portal.appeals.services import appeal_submit
+from portal.cases import services
+from portal.cases.models import Category, ReplyTemplate
 from tests.factories import enterprise_user, unit_official
 
 # Smallest real files of each accepted kind, made here rather than shipped.
@@ -111,3 +111,16 @@ LAND = [
     ("用地规划调整", "希望调整地块用地性质。"),
     ("临时用地手续", "临时用地手续不清楚。"),
 ]
+
+
+def notice_date(day) -> str:
+    """A date as notices write it to a reader of English (the test users' language)."""
+    import datetime
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
+    with translation.override("en"):
+        return date_format(day, "DATE_FORMAT")

@@ -13,9 +13,9 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.roles import Role
+from portal.appeals.constants import AppealType
 from portal.cases import services
 from portal.cases.admin.case import CaseAdmin
-from portal.appeals.constants import AppealType
 from portal.cases.constants import Status
 from portal.cases.models import Case
 from portal.core.paginator import CappedCountPaginator

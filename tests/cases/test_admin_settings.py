@@ -39,7 +39,7 @@ def test_settings_pages_are_the_departments_only(client, official):
 
 
 def test_department_edits_a_deadline_rule_and_is_told_of_bad_input(client, dept):
-    rule = DeadlineRule.objects.get(kind="appeal", stage="handling", appeal_type="inquiry",
+    rule = DeadlineRule.objects.get(kind="appeal", stage="handling", subtype="inquiry",
                                     category=None)
     login(client, dept)
     bad = client.post(f"{ADMIN}deadlinerule/{rule.pk}/change/", form_data(rule, working_days=0))

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from portal.cases import services
 from portal.appeals.constants import AppealType
+from portal.cases import services
 from portal.cases.constants import ReturnReason, Status
 from portal.cases.models import Attachment, Case, CaseEvent
 from tests.factories import UnitFactory, unit_official

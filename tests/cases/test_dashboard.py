@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.roles import Role
-from portal.cases import services
 from portal.appeals.constants import AppealType
+from portal.cases import services
 from portal.cases.constants import ReturnReason
 from tests.factories import UnitFactory, UserFactory, unit_official
 from tests.totp import login

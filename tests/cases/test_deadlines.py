@@ -5,8 +5,9 @@ import datetime
 import pytest
 import time_machine
 
+from portal.appeals.constants import KIND as APPEAL_KIND
+from portal.appeals.constants import AppealType
 from portal.cases import services
-from portal.appeals.constants import AppealType, KIND as APPEAL_KIND
 from portal.cases.constants import ReminderMark, Stage
 from portal.cases.deadlines import deadline_working_days, reminder_marks
 from portal.cases.models import DeadlineRule

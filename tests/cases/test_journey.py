@@ -3,12 +3,12 @@
 import pytest
 import time_machine
 
-from portal.cases import selectors, services
 from portal.appeals.constants import AppealType
+from portal.appeals.services import appeal_submit
+from portal.cases import selectors, services
 from portal.cases.constants import Action, Status
 from portal.ledger.models import LedgerEntry
 from portal.notifications.models import Notification
-from portal.appeals.services import appeal_submit
 
 from .factories import PDF_BYTES, local_dt, upload
 

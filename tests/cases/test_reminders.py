@@ -8,14 +8,14 @@ import pytest
 import time_machine
 from django.db import connection
 
-from portal.cases import services
 from portal.appeals.constants import AppealType
+from portal.cases import services
 from portal.cases.constants import ReminderMark, Status, SupervisionSource
 from portal.cases.models import Case, CaseReminder, SupervisionItem
 from portal.notifications.models import Notification
 from tests.factories import department_staff, unit_official
 
-from .factories import assigned_case, local_dt, submit_case
+from .factories import assigned_case, local_dt, notice_date, submit_case
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_each_mark_is_sent_once_even_when_the_scan_runs_twice(
 
     # 80 %: Tuesday 13 October 00:00.
     assert _scan_twice(local_dt(2026, 10, 13, 0, 1)) == (1, 0)
-    assert _about(official, case, "is due by 2026-10-14") == 1
+    assert _about(official, case, f"is due by {notice_date('2026-10-14')}") == 1
     assert _about(dept, case, "due") == 0
     assert not SupervisionItem.objects.exists()
 
@@ -112,7 +112,7 @@ def test_an_approved_extension_moves_the_next_mark(dept, unit, official):
     assert case.next_reminder_at == local_dt(2026, 10, 31, 0, 0)
     assert _scan_twice(local_dt(2026, 10, 15, 9, 0)) == (0, 0)  # no longer overdue
     assert _scan_twice(local_dt(2026, 10, 31, 0, 1)) == (1, 0)
-    assert _about(official, case, "is overdue: it was due by 2026-10-30") == 1
+    assert _about(official, case, f"is overdue: it was due by {notice_date('2026-10-30')}") == 1
 
 
 def test_a_redo_starts_a_new_cycle_of_reminders(dept, unit, official):
@@ -125,7 +125,7 @@ def test_a_redo_starts_a_new_cycle_of_reminders(dept, unit, official):
     # 9th working day, Monday 26 Oct.
     assert case.status == Status.REOPENED and case.due_date == datetime.date(2026, 10, 27)
     assert _scan_twice(local_dt(2026, 10, 26, 0, 1)) == (1, 0)
-    assert _about(official, case, "is due by 2026-10-27") == 1
+    assert _about(official, case, f"is due by {notice_date('2026-10-27')}") == 1
 
 
 def test_the_department_is_reminded_to_dispatch(dept):
@@ -135,7 +135,7 @@ def test_the_department_is_reminded_to_dispatch(dept):
         case = submit_case()
     assert _scan_twice(local_dt(2026, 3, 3, 19, 0)) == (0, 0)
     assert _scan_twice(local_dt(2026, 3, 3, 19, 13)) == (1, 0)
-    assert _about(dept, case, "must be accepted and assigned by 2026-03-03") == 1
+    assert _about(dept, case, f"must be accepted and assigned by {notice_date('2026-03-03')}") == 1
     assert _scan_twice(local_dt(2026, 3, 4, 0, 1)) == (1, 0)
     assert _about(dept, case, "was not assigned in time") == 1
     assert not SupervisionItem.objects.exists()  # the department supervises itself otherwise

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.cases import selectors, services
 from portal.appeals.constants import AppealType
+from portal.cases import selectors, services
 from portal.cases.constants import Action, Status, SupervisionStatus
 from portal.cases.models import SupervisionItem
 from tests.factories import enterprise_user, unit_official

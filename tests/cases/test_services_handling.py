@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal.cases import services
 from portal.appeals.constants import AppealType
+from portal.cases import services
 from portal.cases.constants import Action, Status
 from portal.cases.models import Attachment, Case, CaseEvent
 from portal.notifications.models import Notification
@@ -17,6 +17,7 @@ from .factories import (
     PNG_BYTES,
     assigned_case,
     local_dt,
+    notice_date,
     signed_case,
     submit_case,
     upload,
@@ -37,7 +38,7 @@ def test_sign_for_starts_the_clock_and_tells_the_enterprise_the_due_date(
     assert case.clock_due_on == case.due_date and case.next_reminder_at
     event = CaseEvent.objects.get(case=case, action=Action.SIGN_FOR)
     assert event.seen_by_submitter and event.extra["working_days"] == 10
-    assert Notification.objects.filter(recipient=submitter, body__contains="2026-03-16").exists()
+    assert Notification.objects.filter(recipient=submitter, body__contains=notice_date("2026-03-16")).exists()
 
 
 def test_signing_for_twice_is_refused(dept, unit, official):

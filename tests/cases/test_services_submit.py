@@ -4,13 +4,12 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal.cases import services
 from portal.appeals.constants import AppealType
+from portal.appeals.services import appeal_submit
 from portal.cases.constants import Action, Status
 from portal.cases.models import Attachment, Case, CaseEvent
 from portal.ledger.models import LedgerEntry
 from portal.notifications.models import Notification
-from portal.appeals.services import appeal_submit
 from tests.factories import UnitFactory
 
 from .factories import PDF_BYTES, CategoryFactory, local_dt, submit_case, upload

@@ -3,8 +3,8 @@
 import pytest
 import time_machine
 
-from portal.cases import services, tasks
 from portal.appeals.constants import AppealType
+from portal.cases import services, tasks
 from portal.cases.constants import ReminderMark, Status, SupervisionSource
 from portal.cases.models import Case, CaseReminder, SupervisionItem
 from portal.notifications.models import Notification

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.cases import services
 from portal.appeals.constants import AppealType
+from portal.cases import services
 from portal.cases.constants import Status
 from portal.cases.models import Attachment, Case, EngineSettings
 from tests.factories import unit_official

@@ -11,10 +11,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from playwright.sync_api import expect
 
+from portal.appeals.services import appeal_submit
 from portal.cases import services
 from portal.cases.constants import Action, Status
 from portal.cases.models import Case, CaseEvent
-from portal.appeals.services import appeal_submit
 from tests.cases.factories import CategoryFactory, ReplyTemplateFactory
 from tests.e2e.signin import staff_sign_in
 from tests.factories import UnitFactory, department_staff, enterprise_user, unit_official

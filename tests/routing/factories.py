@@ -3,12 +3,12 @@ so they have the timeline the training set is read from)."""
 
 import factory
 
-from portal.cases import services as case_services
 from portal.appeals.constants import AppealType
+from portal.appeals.services import appeal_submit
+from portal.cases import services as case_services
 from portal.cases.models import Category
 from portal.routing import synthetic
 from portal.routing.models import RoutingRule
-from portal.appeals.services import appeal_submit
 from tests.factories import UnitFactory
 
 

@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from portal.orgs.models import Unit
-
 from portal.cases.constants import ReturnReason, Status
 from portal.cases.models import Category
 from portal.cases.timeline import actor_label
+from portal.orgs.models import Unit
 
 from ..constants import AppealType
 

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
@@ -21,7 +23,7 @@ from portal.notifications.services import notify
 
 from .. import deadlines, permissions
 from ..constants import ACTION_VERBS, Action, Stage
-from ..kinds import Audience, Side, kind_spec
+from ..kinds import Side, kind_spec
 from ..models import Case, CaseCounter, CaseEvent, CaseReminder, EngineSettings
 from ..signals import case_changed
 
@@ -190,6 +192,15 @@ def actor_as(actor, case: Case) -> tuple[str, object]:
     if actor.enterprise_id:
         return Side.ENTERPRISE, None
     return Side.SUBMITTER, None
+
+
+def _date_text(day: datetime.date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+# A date in a notice, written the way its reader's language writes dates (portal/formats):
+# notices are rendered once per recipient language, so the text is made then, not now.
+lazy_date = lazy(_date_text, str)
 
 
 def unit_extra(unit) -> dict:

@@ -193,8 +193,8 @@ def case_decide_extension(*, case: Case, actor, approve: bool, note: str = "",
         notices = [
             N(_steps.unit_officials(case.responsible_unit_id),
               format_lazy(gettext_lazy("Extension of case {ref} approved until {date}"),
-                          ref=case.reference, date=new_due.isoformat())),
-            _steps.to_submitter(case, "extension_approved", body=note, date=new_due.isoformat()),
+                          ref=case.reference, date=_steps.lazy_date(new_due))),
+            _steps.to_submitter(case, "extension_approved", body=note, date=_steps.lazy_date(new_due)),
         ]
         extra = {"old_due_date": old_due, "due_date": new_due, "requested_until": requested}
     else:

@@ -43,7 +43,7 @@ def case_sign_for(*, case: Case, actor) -> Case:
                        notices=[_steps.to_submitter(
                            case, "signed_for", unit=unit,
                            body=format_lazy(gettext_lazy("The answer is due by {date}."),
-                                            date=case.due_date.isoformat()))])
+                                            date=_steps.lazy_date(case.due_date)))])
     return case
 
 
@@ -146,7 +146,7 @@ def case_request_extension(*, case: Case, actor, until: datetime.date, reason: s
                        notices=[N(_steps.department_staff(),
                                   format_lazy(gettext_lazy("{unit} asks to extend case {ref} until {date}"),
                                               unit=case.responsible_unit, ref=case.reference,
-                                              date=until.isoformat()), reason)])
+                                              date=_steps.lazy_date(until)), reason)])
     return case
 
 

@@ -107,7 +107,7 @@ def _process(batch: list[Case], *, now, settings: EngineSettings, people: _Recip
             if recipients:
                 notify(recipients=recipients,
                        subject=format_lazy(_SUBJECTS[(stage, mark)], ref=case.reference,
-                                           date=case.clock_due_on.isoformat()),
+                                           date=_steps.lazy_date(case.clock_due_on)),
                        body=case.title, url=_steps.case_url(case, for_submitter=False),
                        dedup_key=f"cases:reminder:{case.pk}:{case.clock_cycle}:{mark}")
             if stage == Stage.HANDLING and mark in (ReminderMark.DUE, ReminderMark.LATE):

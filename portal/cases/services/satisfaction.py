@@ -67,7 +67,7 @@ def case_rate(*, case: Case, actor, score: int, comment: str = "") -> Case:
         to_status = Status.REOPENED
         extra["due_date"] = case.due_date
         subject = format_lazy(gettext_lazy("Case {ref} was rated {score} of 5: redo it by {date}"),
-                              ref=case.reference, score=score, date=case.due_date.isoformat())
+                              ref=case.reference, score=score, date=_steps.lazy_date(case.due_date))
         notices = [N(_steps.unit_officials(case.responsible_unit_id), subject, comment),
                    _steps.to_submitter(case, "reopened", unit=case.responsible_unit)]
     _steps.record_step(case, actor=actor, action=Action.RATE, to_status=to_status,

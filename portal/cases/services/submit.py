@@ -108,7 +108,7 @@ def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
                       format_lazy(gettext_lazy("New case {ref} waits for acceptance"), ref=ref),
                       case.title),
         _steps.to_submitter(case, "received", include_actor=True,
-                            date=case.acceptance_due_date.isoformat()),
+                            date=_steps.lazy_date(case.acceptance_due_date)),
     ])
     attachments_save(case=case, event=event, actor=actor, files=files, inspected=inspected)
     return case

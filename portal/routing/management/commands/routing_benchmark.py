@@ -22,7 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from sklearn.model_selection import train_test_split
 
-from portal.appeals.constants import AppealType, KIND as APPEAL_KIND
+from portal.appeals.constants import KIND as APPEAL_KIND
+from portal.appeals.constants import AppealType
 from portal.cases.constants import Status
 from portal.cases.models import Case, Category
 from portal.orgs.models import Enterprise, Industry, Unit
