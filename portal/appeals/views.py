@@ -251,16 +251,16 @@ def _render_detail(request, case: Case, *, info_form=None, rate_form=None, suppl
     can_act = permissions.can_act_for_submitter(user, case)
     can_supplement = can_act and case.is_open and case.spec.allows_supplement
     if can_supplement and supplement_form is None:
-        supplement_form = SupplementForm()
+        supplement_form = SupplementForm(renderer=WIDGET_MEMO)
     question = answer = None
     if case.status == Status.INFO_REQUESTED:
         question = _latest_step(case, user, Action.REQUEST_INFO, internal=internal)
     elif case.status == Status.ANSWERED:
         answer = _latest_step(case, user, Action.ANSWER, internal=internal)
     if can_act and case.status == Status.INFO_REQUESTED and info_form is None:
-        info_form = ProvideInfoForm()
+        info_form = ProvideInfoForm(renderer=WIDGET_MEMO)
     if can_act and case.status == Status.ANSWERED and rate_form is None:
-        rate_form = RateForm()
+        rate_form = RateForm(renderer=WIDGET_MEMO)
     return render(request, "appeals/detail.html", {
         "case": case, "internal": internal, "can_act": can_act, "audience": audience,
         "supplement_form": supplement_form if can_supplement else None,

@@ -129,7 +129,7 @@ def test_the_appeal_form_is_drawn_as_django_draws_it(client, submitter, category
 def test_the_memoized_widgets_follow_the_language(category, unit, language):
     from django.utils import translation
 
-    from portal.appeals.forms import AppealForm
+    from portal.appeals.forms import AppealForm, ProvideInfoForm, RateForm, SupplementForm
     from portal.appeals.views import WidgetMemoRenderer
 
     memo = WidgetMemoRenderer()
@@ -143,6 +143,9 @@ def test_the_memoized_widgets_follow_the_language(category, unit, language):
                  for name in ("appeal_type", "category", "subject_unit")]
         assert plain == drawn == again
         assert category.name in drawn[1]
+        for form_class in (ProvideInfoForm, RateForm, SupplementForm):  # the case page's
+            assert str(form_class()) == str(form_class(renderer=memo)) == str(
+                form_class(renderer=memo))
 
 
 def test_a_new_category_or_renamed_unit_shows_on_the_form_at_once(client, submitter, category,
