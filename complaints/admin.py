@@ -9,6 +9,7 @@ service; its refusal is shown on the form and nothing changes.
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,7 +75,7 @@ class ComplaintAdmin(StepFormsAdmin):
 
     @admin.display(description=gettext_lazy("outcome due by"), ordering="case__due_date")
     def due(self, obj):
-        return obj.case.due_date or "—"
+        return date_format(obj.case.due_date, "SHORT_DATE_FORMAT") if obj.case.due_date else "—"
 
     def action_forms(self, request, obj):
         user, case = request.user, obj.case

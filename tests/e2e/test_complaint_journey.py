@@ -1,0 +1,146 @@
+"""An anonymous report from filing to its rated outcome, through the pages, in a real Chromium
+(issue 14). Three people, each in a browser of their own, reading English:
+
+1. a reporter, on a phone, not signed in, reads the warnings, files a report with a PDF, gets
+   the receipt code, downloads the receipt and confirms having saved the code;
+2. the complaint desk (password + TOTP) sees who reported (nobody: anonymous), tries to assign
+   the accused unit (refused), and assigns an uninvolved unit;
+3. the unit's official signs for the case and asks the reporter a question (engine services);
+4. the reporter, in a fresh browser on the phone, follows the report with reference and code
+   (a wrong code first: "Not found."), answers the question;
+5. the official (password + TOTP) records the finding "verified" with its reasoning;
+6. the reporter sees the outcome and rates it: the report is closed.
+
+Screenshots on the phone and the desktop in test-artifacts/screenshots/. Rewards, retaliation
+and publication are not in this journey yet (tests/rewards covers rewards by services and the
+admin).
+"""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from playwright.sync_api import expect
+
+from complaints.models import Complaint
+from portal.cases import services as case_services
+from portal.cases.constants import Status
+from portal.cases.models import Case
+from tests.cases.factories import PDF_BYTES
+from tests.complaints.factories import desk_staff
+from tests.e2e.signin import staff_sign_in
+from tests.factories import UnitFactory, unit_official
+from tests.totp import activate_totp
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def read_english(page, base):
+    page.context.add_cookies([{"name": "portal_language", "value": "en", "url": base}])
+
+
+def test_an_anonymous_report_from_filing_to_its_rated_outcome(
+        phone_page, page, second_page, live_server, axe_check, shot, tmp_path, browser):
+    base = live_server.url
+    reporter, desk_page, official_page = phone_page, page, second_page
+    for each in (reporter, desk_page, official_page):
+        read_english(each, base)
+    bureau = UnitFactory(name="区住房和城乡建设局", name_en="District Housing Bureau")
+    accused = UnitFactory(name="区建设工程质量安全监督站", name_en="Construction Quality Station",
+                          parent=bureau)
+    investigator = UnitFactory(name="区审计局", name_en="District Audit Bureau")
+    desk = desk_staff(email="desk@yshj.gov.cn", full_name="林受理")
+    desk_secret = activate_totp(desk)
+    official = unit_official(investigator, email="audit@ys.gov.cn", full_name="赵审计")
+    official_secret = activate_totp(official)
+    for person in (desk, official):
+        EmailAddress.objects.create(user=person, email=person.email, verified=True,
+                                    primary=True)
+
+    # 1. The reporter files on a phone.
+    reporter.goto(base + "/complaints/")
+    expect(reporter.get_by_text("A lost receipt code cannot be recovered.")).to_be_visible()
+    expect(reporter.get_by_text("Anonymous reports are handled but not rewarded.").first
+           ).to_be_visible()
+    axe_check(reporter)
+    reporter.select_option("#id_accused_unit", label="Construction Quality Station")
+    reporter.get_by_label("Buck-passing (推诿)").check()
+    reporter.fill("#id_title", "验收申请被三次退回且不说明理由")
+    reporter.fill("#id_facts", "质量监督站窗口三次退回竣工验收申请，每次只说材料不全，不说明缺什么。")
+    reporter.fill("#id_occurred_on", "2026-11-02")
+    evidence = tmp_path / "退件记录.pdf"
+    evidence.write_bytes(PDF_BYTES)
+    reporter.set_input_files("#id_attachments", str(evidence))
+    shot(reporter, "phone-1-report-form")
+    reporter.get_by_role("button", name="Send the report").click()
+    expect(reporter).to_have_url(re.compile(r"/complaints/receipt/$"))
+    code = reporter.locator(".receipt-code strong").inner_text().replace(" ", "")
+    assert re.fullmatch(r"\d{16}", code)
+    complaint = Complaint.objects.get()
+    reference = complaint.reference
+    axe_check(reporter)
+    shot(reporter, "phone-2-receipt")
+    with reporter.expect_download() as download:
+        reporter.get_by_role("link", name="Download the receipt").click()
+    receipt = download.value.path().read_text(encoding="utf-8")
+    assert reference in receipt and code[:4] in receipt
+    reporter.get_by_label("I have saved my receipt code").check()
+    reporter.get_by_role("button", name="Continue").click()
+    expect(reporter).to_have_url(re.compile(r"/complaints/report/$"))
+
+    # 2. The desk: anonymous, the accused unit refused, an uninvolved unit assigned.
+    path = f"/admin/complaints/complaint/{complaint.pk}/change/"
+    staff_sign_in(desk_page, base, desk, desk_secret, axe_check, path=path)
+    expect(desk_page.get_by_text("Anonymous: the reporter holds a receipt code")).to_be_visible()
+    desk_page.select_option("#id_assign-unit", label="Construction Quality Station")
+    desk_page.get_by_role("button", name="Assign to an uninvolved unit").click()
+    expect(desk_page.get_by_text("cannot investigate this report").first).to_be_visible()
+    shot(desk_page, "desktop-3-desk-refuses-the-accused-unit")
+    desk_page.select_option("#id_assign-unit", label="District Audit Bureau")
+    desk_page.get_by_role("button", name="Assign to an uninvolved unit").click()
+    expect(desk_page.get_by_text("was assigned to District Audit Bureau")).to_be_visible()
+    assert Case.objects.get(pk=complaint.pk).responsible_unit == investigator
+
+    # 3. The unit signs for it and asks (the engine's own steps).
+    case = case_services.case_sign_for(case=complaint.case, actor=official)
+    case_services.case_request_info(case=case, actor=official, question="请说明第三次退件的日期。")
+
+    # 4. The reporter follows the report in a fresh phone browser.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="zh-CN")
+    fresh = context.new_page()
+    read_english(fresh, base)
+    fresh.goto(base + "/complaints/follow/")
+    fresh.fill("#id_reference", reference)
+    fresh.fill("#id_code", "0000000000000000")
+    fresh.get_by_role("button", name="Open the report").click()
+    expect(fresh.get_by_text("Not found.")).to_be_visible()
+    shot(fresh, "phone-4-not-found")
+    fresh.fill("#id_reference", reference)
+    fresh.fill("#id_code", code)
+    fresh.get_by_role("button", name="Open the report").click()
+    expect(fresh.locator("blockquote.case-quote")).to_have_text("请说明第三次退件的日期。")
+    axe_check(fresh)
+    fresh.fill("#id_information", "11月2日上午。")
+    fresh.get_by_role("button", name="Send the answer").click()
+    expect(fresh.get_by_text("Your answer was sent to the investigators.")).to_be_visible()
+    assert Case.objects.get(pk=complaint.pk).status == Status.IN_PROGRESS
+
+    # 5. The official records the finding in the admin.
+    staff_sign_in(official_page, base, official, official_secret, axe_check, path=path)
+    official_page.get_by_label("Verified", exact=True).check()
+    official_page.fill("#id_finding-reasoning", "调阅退件记录与窗口录像，三次退件均未告知所缺材料，情况属实，已责令整改。")
+    official_page.get_by_role("button", name="Record the finding").click()
+    expect(official_page.get_by_text("The finding on")).to_be_visible()
+    shot(official_page, "desktop-5-finding-recorded")
+
+    # 6. The reporter sees the outcome and rates it.
+    fresh.reload()
+    expect(fresh.get_by_text("Outcome of the investigation")).to_be_visible()
+    shot(fresh, "phone-6-outcome")
+    fresh.get_by_label("5 — very satisfied").check()
+    fresh.get_by_role("button", name="Send my rating").click()
+    expect(fresh.get_by_text("Thank you for rating the outcome.")).to_be_visible()
+    assert Case.objects.get(pk=complaint.pk).status == Status.CLOSED
+    shot(fresh, "phone-7-closed")
+    context.close()
