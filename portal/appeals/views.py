@@ -8,6 +8,7 @@ decided by permissions.py and the services, never here.
 
 import datetime
 import hashlib
+import json
 import secrets
 
 from django.contrib import messages
@@ -84,19 +85,13 @@ def case_list(request):
 
 # --- Submit an appeal ------------------------------------------------------------------------
 
-def _frozen(value):
-    """Return `value` (a widget's context) as nested tuples of plain values, or raise TypeError
-    if it holds anything else (then the widget is rendered as usual, not memoized)."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
+def _plain(value):
+    """A widget context's value JSON does not know, as the text its template prints; TypeError
+    for anything else (then the widget is drawn as usual, not memoized)."""
     if isinstance(value, Promise):  # a lazy translation: the text of the current language
         return str(value)
     if isinstance(value, ModelChoiceIteratorValue):
-        return ("choice", str(value))
-    if isinstance(value, dict):
-        return tuple((k, _frozen(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
+        return str(value)
     raise TypeError(type(value).__name__)
 
 
@@ -115,8 +110,9 @@ class WidgetMemoRenderer(PortalFormRenderer):
         if not template_name.startswith("django/forms/widgets/") or set(context) != {"widget"}:
             return super().render(template_name, context, request=request)
         try:
-            frozen = repr((template_name, get_language(), _frozen(context["widget"])))
-        except TypeError:
+            frozen = json.dumps([template_name, get_language(), context["widget"]],
+                                default=_plain, ensure_ascii=False)
+        except (TypeError, ValueError):
             return super().render(template_name, context, request=request)
         key = "widget:" + hashlib.sha256(frozen.encode()).hexdigest()
         html = caches["fragments"].get(key)
