@@ -77,6 +77,7 @@ def test_an_anonymous_report_from_filing_to_its_rated_outcome(
     code = reporter.locator(".receipt-code strong").inner_text().replace(" ", "")
     assert re.fullmatch(r"\d{16}", code)
     complaint = Complaint.objects.get()
+    assert complaint.accused_unit == accused
     reference = complaint.reference
     axe_check(reporter)
     shot(reporter, "phone-2-receipt")
