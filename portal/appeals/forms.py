@@ -86,7 +86,7 @@ class SupplementForm(ServiceErrorsMixin, forms.Form):
     service_fields = {"files": "attachments", "note": "note"}
 
     note = forms.CharField(
-        label=_("What do you want to add?"), max_length=5000, required=False,
+        label=_("What to add"), max_length=5000, required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("A note, files, or both. The unit sees it on the timeline."),
     )

@@ -74,6 +74,15 @@ def test_enterprise_files_follows_and_rates_an_appeal_on_a_phone(
     assert download.value.suggested_filename == "消防验收申请回执.pdf"
     assert open(download.value.path(), "rb").read() == PDF_BYTES
 
+    # 2b. While it is open, add material (补充材料) from the case page.
+    page.fill("#id_supplement-note", "补充：消防设施检测报告已取得。")
+    page.locator("form[action$='/material/'] button[type=submit]").click()
+    expect(page.locator(".message-success")).to_contain_text(case.reference)
+    expect(page.locator(".case-timeline")).to_contain_text("消防设施检测报告已取得")
+    axe_check(page)
+    fits_the_phone(page)
+    shot(page, "2b-material-added")
+
     # 3. The department assigns it, the unit signs for it, notes something, and answers.
     case = services.case_assign(case=case, actor=dept, unit=unit, note="请本周内安排")
     case = services.case_sign_for(case=case, actor=official)
@@ -113,7 +122,7 @@ def test_enterprise_files_follows_and_rates_an_appeal_on_a_phone(
     expect(page.locator(".message-success")).to_be_visible()
     assert Case.objects.get(pk=case.pk).status == Status.CLOSED
     timeline = page.locator(".case-timeline > li")
-    expect(timeline).to_have_count(9)  # submit … rate, twice answered and rated
+    expect(timeline).to_have_count(10)  # submit, material … rate, twice answered and rated
     expect(page.locator(".case-timeline")).not_to_contain_text("请本周内安排")
     axe_check(page)
     fits_the_phone(page)

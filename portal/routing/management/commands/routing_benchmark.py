@@ -4,8 +4,8 @@
 
 Everything it writes (units, cases, rules, the model, ledger entries) is inside one transaction
 that is rolled back at the end, so it can run against any migrated database and leaves nothing
-behind. It holds the ledger's chain lock while it runs: do not run it on a busy production
-database. `--compare` also trains both classifiers on the same documents and prints accuracy,
+behind. Its long transaction holds the rows it writes (and a reference-number counter) until it
+rolls back: do not run it on a busy production database. `--compare` also trains both classifiers on the same documents and prints accuracy,
 calibration (mean confidence against accuracy, Brier score) and timings.
 """
 
