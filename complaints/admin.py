@@ -9,6 +9,7 @@ service; its refusal is shown on the form and nothing changes.
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,8 +30,11 @@ _WORKING = {Status.SIGNED_FOR, Status.IN_PROGRESS, Status.REOPENED, Status.EXTEN
 class ComplaintAdmin(StepFormsAdmin):
     list_display = ["reference", "misconduct", "accused_unit", "triage", "finding", "status",
                     "due"]
-    list_filter = ["triage", "finding"]
+    list_filter = ["triage", "finding", "case__status"]
     search_fields = ["case__reference"]
+    # The desk's and the unit's day: the earliest due first, those not yet due (waiting for
+    # triage or sign-for) before them.
+    ordering = [F("case__due_date").asc(nulls_first=True), "-created_at"]
     list_select_related = ["case", "accused_unit"]
     # No field of the sealed reporter, and not whether the report is named: the desk reads
     # those on the reporter panel.
@@ -131,6 +135,7 @@ class ComplaintAdmin(StepFormsAdmin):
 class IdentityRequestAdmin(StepFormsAdmin):
     list_display = ["complaint", "asker", "status", "created_at", "expires_at"]
     list_filter = ["status"]
+    ordering = [F("decided_at").asc(nulls_first=True), "created_at"]  # waiting ones first
     list_select_related = ["complaint__case", "asker"]
     fields = ["complaint", "asker", "reason", "status", "decided_by", "decision_reason",
               "decided_at", "expires_at", "created_at"]

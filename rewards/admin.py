@@ -3,6 +3,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -32,6 +33,9 @@ class ExclusionCategoryAdmin(admin.ModelAdmin):
 class RewardProposalAdmin(StepFormsAdmin):
     list_display = ["reference", "amount", "status", "proposed_at"]
     list_filter = ["status"]
+    # Awaiting payment, then awaiting approval, then the rest; oldest first.
+    ordering = [Case(When(status=RewardStatus.APPROVED, then=0),
+                     When(status=RewardStatus.PROPOSED, then=1), default=2), "proposed_at"]
     list_select_related = ["complaint__case"]
     fields = ["reference", "tier", "amount", "exclusions_checked", "note", "status",
               "proposed_by", "proposed_at", "decided_by", "decided_at", "decision_note",

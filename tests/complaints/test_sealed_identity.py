@@ -115,3 +115,14 @@ def test_an_approved_identity_request_shows_the_reporter_to_its_asker_only(
     assert REPORTER["full_name"] in page and "this viewing is recorded" in page
     login(client, official)
     assert client.get(path).status_code in (302, 403, 404)
+
+
+def test_the_desk_queue_lists_reports_by_due_date(client, desk, accused, investigator, official):
+    late, _ = report(accused_unit=accused)
+    waiting, _ = report(accused_unit=accused)
+    services.complaint_assign(complaint=late, actor=desk, unit=investigator)
+    case_services.case_sign_for(case=late.case, actor=official)
+    login(client, desk)
+    page = client.get("/admin/complaints/complaint/").content.decode()
+    # Not yet due (waiting for triage) first, then by due date.
+    assert page.index(waiting.reference) < page.index(late.reference)

@@ -52,3 +52,19 @@ def test_a_tier_above_the_cap_is_refused_in_the_admin(client, dept):
     from rewards.models import RewardTier
 
     assert not RewardTier.objects.exists()
+
+
+def test_the_rewards_queue_puts_those_awaiting_payment_then_approval_first(
+        client, reporter_user, accused, desk, investigator, official, dept):
+    complaint = verified_named_report(user=reporter_user, accused=accused, desk=desk,
+                                      unit=investigator, official=official)
+    from rewards import services
+
+    first = services.reward_propose(complaint_id=complaint.pk, actor=dept, tier=tier("100"),
+                                    not_excluded=exclusions())
+    second = services.reward_propose(complaint_id=complaint.pk, actor=dept, tier=tier("200"),
+                                     not_excluded=exclusions())
+    services.reward_decide(proposal=second, actor=department_staff(), approve=True)
+    login(client, dept)
+    page = client.get("/admin/rewards/rewardproposal/").content.decode()
+    assert page.index(f"/{second.pk}/change/") < page.index(f"/{first.pk}/change/")
