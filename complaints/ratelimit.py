@@ -10,6 +10,11 @@ import hashlib
 
 from django.core.cache import cache
 
+# The limits the pages and the API share.
+ANONYMOUS_PER_HOUR = 5
+FOLLOW_ATTEMPTS = 5
+FOLLOW_LOCKOUT_SECONDS = 15 * 60
+
 
 def client_key(request) -> str:
     """The client, as the portal sees it (behind the proxy, REMOTE_ADDR is set by it).

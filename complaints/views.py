@@ -27,9 +27,9 @@ SESSION_FOLLOWED = "complaints.followed"
 SESSION_CURRENT = "complaints.current"
 # The receipt of the report just filed: its code is shown once, until the reporter confirms.
 SESSION_RECEIPT = "complaints.receipt"
-ANONYMOUS_PER_HOUR = 5
-FOLLOW_ATTEMPTS = 5
-FOLLOW_LOCKOUT_SECONDS = 15 * 60
+ANONYMOUS_PER_HOUR = ratelimit.ANONYMOUS_PER_HOUR
+FOLLOW_ATTEMPTS = ratelimit.FOLLOW_ATTEMPTS
+FOLLOW_LOCKOUT_SECONDS = ratelimit.FOLLOW_LOCKOUT_SECONDS
 
 
 def _named(request) -> bool:
