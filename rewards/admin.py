@@ -37,7 +37,7 @@ class RewardProposalAdmin(StepFormsAdmin):
     ordering = [Case(When(status=RewardStatus.APPROVED, then=0),
                      When(status=RewardStatus.PROPOSED, then=1), default=2), "proposed_at"]
     list_select_related = ["complaint__case"]
-    fields = ["reference", "tier", "amount", "exclusions_checked", "note", "status",
+    fields = ["reference", "tier", "amount", "exclusions_stated", "note", "status",
               "proposed_by", "proposed_at", "decided_by", "decided_at", "decision_note",
               "paid_on", "payment_method", "payment_reference", "paid_by", "confirmed_at"]
     readonly_fields = fields
@@ -46,6 +46,11 @@ class RewardProposalAdmin(StepFormsAdmin):
     @admin.display(description=gettext_lazy("report"), ordering="complaint__case__reference")
     def reference(self, obj):
         return obj.complaint.case.reference
+
+    @admin.display(description=gettext_lazy("stated not to apply"))
+    def exclusions_stated(self, obj):
+        names = ExclusionCategory.objects.filter(code__in=obj.exclusions_checked or [])
+        return "; ".join(names.values_list("name", flat=True)) or "—"
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("rewards.view_rewardproposal")

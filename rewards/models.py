@@ -58,6 +58,8 @@ class ExclusionCategory(models.Model):
 
 
 class RewardProposal(models.Model):
+    """A reward for one report: proposed, decided by another, paid, confirmed."""
+
     # The report; its reporter stays in complaints' sealed table.
     complaint = models.ForeignKey("complaints.Complaint", verbose_name=_("report"),
                                   on_delete=models.PROTECT, related_name="reward_proposals")
@@ -104,7 +106,7 @@ class RewardProposal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.complaint_id}: {self.amount} ({self.get_status_display()})"
+        return f"{self.complaint.case.reference}: {self.amount} ({self.get_status_display()})"
 
 
 class ReportRewardTotal(models.Model):

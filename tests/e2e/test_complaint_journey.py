@@ -145,3 +145,85 @@ def test_an_anonymous_report_from_filing_to_its_rated_outcome(
     assert Case.objects.get(pk=complaint.pk).status == Status.CLOSED
     shot(fresh, "phone-7-closed")
     context.close()
+
+
+def test_a_named_report_is_rewarded_by_two_people_and_the_reporter_confirms(
+        phone_page, page, second_page, live_server, axe_check, shot):
+    """A named report: filed signed in on a phone, verified (services), a reward proposed by one
+    staff member and approved and paid by another in the admin, confirmed by the reporter."""
+    from tests.e2e.signin import sign_in
+    from tests.factories import department_staff, enterprise_user
+    from tests.rewards.factories import exclusions, tier
+
+    base = live_server.url
+    reporter, proposer_page, approver_page = phone_page, page, second_page
+    for each in (reporter, proposer_page, approver_page):
+        read_english(each, base)
+    accused = UnitFactory(name="区市场监督管理局", name_en="District Market Regulation")
+    investigator = UnitFactory(name="区审计局", name_en="District Audit Bureau")
+    person = enterprise_user(email="boss@zhizao.example.cn", full_name="周举报")
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    desk = desk_staff()
+    official = unit_official(investigator)
+    proposer = department_staff(email="prop@yshj.gov.cn", full_name="陈提议")
+    approver = department_staff(email="appr@yshj.gov.cn", full_name="吴审批")
+    secrets_ = {}
+    for staff in (proposer, approver):
+        EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+        secrets_[staff.pk] = activate_totp(staff)
+    exclusions()
+    tier("1000", name="Verified graft")
+
+    # The reporter files under their name.
+    sign_in(reporter, base, person.email)
+    reporter.goto(base + "/complaints/")
+    expect(reporter.get_by_text("the report is filed under your name").first).to_be_visible()
+    reporter.select_option("#id_accused_unit", label="District Market Regulation")
+    reporter.get_by_label("Graft or obstruction (吃拿卡要)").check()
+    reporter.fill("#id_title", "检查人员暗示请吃饭")
+    reporter.fill("#id_facts", "日常检查时检查人员暗示“安排一下”才能通过。")
+    reporter.get_by_role("button", name="Send the report").click()
+    expect(reporter.get_by_text("Only the complaint desk knows it came from you.")).to_be_visible()
+    complaint = Complaint.objects.get()
+    assert complaint.named and complaint.accused_unit == accused
+    from complaints import services as complaint_services
+
+    complaint_services.complaint_assign(complaint=complaint, actor=desk, unit=investigator)
+    case_services.case_sign_for(case=complaint.case, actor=official)
+    complaint_services.complaint_record_finding(complaint=complaint, actor=official,
+                                                finding="verified", reasoning="经查属实。")
+
+    # One staff member proposes ...
+    staff_sign_in(proposer_page, base, proposer, secrets_[proposer.pk], axe_check,
+                  path="/admin/rewards/rewardproposal/add/")
+    proposer_page.fill("#id_report", complaint.reference)
+    proposer_page.select_option("#id_tier", label="Verified graft (1000.00)")
+    for box in proposer_page.locator("input[name=not_excluded]").all():
+        box.check()
+    proposer_page.get_by_role("button", name="Propose the reward").click()
+    expect(proposer_page.get_by_text("another staff member must approve it")).to_be_visible()
+    expect(proposer_page.get_by_role("button", name="Approve or refuse")).to_have_count(0)
+    shot(proposer_page, "desktop-reward-proposed")
+    change = proposer_page.url.removeprefix(base)
+
+    # ... another approves and records the payment.
+    staff_sign_in(approver_page, base, approver, secrets_[approver.pk], axe_check, path=change)
+    approver_page.get_by_label("Approve", exact=True).check()
+    approver_page.get_by_role("button", name="Approve or refuse").click()
+    expect(approver_page.get_by_text("The decision was recorded.")).to_be_visible()
+    approver_page.fill("#id_pay-paid_on", "2026-12-03")
+    approver_page.select_option("#id_pay-payment_method", "bank_transfer")
+    approver_page.fill("#id_pay-payment_reference", "TRX-20261203-7")
+    approver_page.get_by_role("button", name="Record the payment").click()
+    expect(approver_page.get_by_text("the reporter is asked to confirm it")).to_be_visible()
+    shot(approver_page, "desktop-reward-paid")
+
+    # The reporter confirms on the phone.
+    reporter.goto(base + "/rewards/")
+    axe_check(reporter)
+    shot(reporter, "phone-reward-to-confirm")
+    reporter.get_by_role("button", name="I received this payment").click()
+    expect(reporter.get_by_text("the receipt of 1000.00 yuan is confirmed")).to_be_visible()
+    from rewards.models import RewardProposal
+
+    assert RewardProposal.objects.get().status == "confirmed"
