@@ -7,8 +7,9 @@ docs/adr/0005-case-engine.md for the table as a picture.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.cases.constants import OPEN_STATUSES, Action, Status, Transition, transition
+from portal.cases.constants import Action, Transition
 from portal.cases.kinds import GOVERNMENT, Audience
+from portal.cases.workflows import STANDARD_TRANSITIONS
 
 KIND = "appeal"
 
@@ -22,36 +23,9 @@ class AppealType(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint about a service (投诉)")
 
 
-S = Status
-_t = transition
-_WORKING = frozenset({S.SIGNED_FOR, S.IN_PROGRESS, S.REOPENED})
-
-TRANSITIONS: dict[str, Transition] = {
-    Action.ACCEPT: _t({S.SUBMITTED}, S.ACCEPTED),
-    Action.REJECT: _t({S.SUBMITTED}, S.NOT_ACCEPTED),
-    # Assigning straight from "submitted" records the acceptance first (two events).
-    Action.ASSIGN: _t({S.SUBMITTED, S.ACCEPTED, S.RETURNED}, S.ASSIGNED),
-    Action.RETURN: _t({S.ASSIGNED, S.SIGNED_FOR, S.IN_PROGRESS}, S.RETURNED),
-    Action.TRANSFER: _t({S.ASSIGNED, S.SIGNED_FOR, S.IN_PROGRESS}, S.ASSIGNED),
-    Action.SIGN_FOR: _t({S.ASSIGNED}, S.SIGNED_FOR),
-    Action.START: _t({S.SIGNED_FOR, S.REOPENED}, S.IN_PROGRESS),
-    Action.REQUEST_INFO: _t(_WORKING, S.INFO_REQUESTED),
-    Action.PROVIDE_INFO: _t({S.INFO_REQUESTED}, S.IN_PROGRESS),
-    Action.REQUEST_EXTENSION: _t(_WORKING, S.EXTENSION_REQUESTED),
-    Action.APPROVE_EXTENSION: _t({S.EXTENSION_REQUESTED}, S.IN_PROGRESS),
-    Action.REFUSE_EXTENSION: _t({S.EXTENSION_REQUESTED}, S.IN_PROGRESS),
-    # A pending extension request lapses when the unit answers anyway.
-    Action.ANSWER: _t({*_WORKING, S.EXTENSION_REQUESTED}, S.ANSWERED),
-    # ≥ 3 closes; ≤ 2 sends the case back to the unit for redo (重办).
-    Action.RATE: _t({S.ANSWERED}, S.CLOSED, S.REOPENED),
-    Action.CLOSE: _t({S.ANSWERED}, S.CLOSED),
-    Action.AUTO_CLOSE: _t({S.ANSWERED}, S.CLOSED),
-    # 补充材料: the enterprise adds a note or files while the case is open.
-    Action.SUPPLEMENT: _t(OPEN_STATUSES),
-    Action.NOTE: _t(set(S)),
-    Action.SUPERVISE: _t(OPEN_STATUSES),
-    Action.SUPERVISION_CLOSED: _t(set(S)),
-}
+# The engine's standard workflow, as it is: accept or decline, assign (派单), sign for (签收),
+# work, ask, extend, answer, rate (重办 on 1–2), close; returns (退单) and transfers (转办).
+TRANSITIONS: dict[str, Transition] = dict(STANDARD_TRANSITIONS)
 
 # The enterprise sees these steps; internal routing (退单), extension requests and refusals,
 # supervision and internal notes stay inside the government (the default audience).
