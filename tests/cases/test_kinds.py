@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework.test import APIClient
 
-from portal.appeals.constants import TRANSITIONS
 from portal.appeals.services import appeal_submit
 from portal.cases import selectors, services
 from portal.cases.constants import PART_TRANSITIONS, Action, Status
 from portal.cases.kinds import GOVERNMENT, Audience, KindSpec, Party, Side, register, unregister
 from portal.cases.models import Attachment, Case, CaseEvent, CaseReminder
 from portal.cases.timeline import actor_label
+from portal.cases.workflows import STANDARD_TRANSITIONS as TRANSITIONS
 from portal.ledger.models import LedgerEntry
 from portal.notifications.models import Notification
 from portal.notifications.services import (
