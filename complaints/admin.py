@@ -29,18 +29,20 @@ _WORKING = {Status.SIGNED_FOR, Status.IN_PROGRESS, Status.REOPENED, Status.EXTEN
 @admin.register(Complaint)
 class ComplaintAdmin(StepFormsAdmin):
     list_display = ["reference", "misconduct", "accused_unit", "triage", "finding", "status",
-                    "due"]
+                    "due", "retaliation_for"]
     list_filter = ["triage", "finding", "case__status"]
     search_fields = ["case__reference"]
     # The desk's and the unit's day: the earliest due first, those not yet due (waiting for
     # triage or sign-for) before them.
-    ordering = [F("case__due_date").asc(nulls_first=True), "-created_at"]
-    list_select_related = ["case", "accused_unit"]
+    # Reports of retaliation come first of all.
+    ordering = [F("retaliation_for").asc(nulls_last=True),
+                F("case__due_date").asc(nulls_first=True), "-created_at"]
+    list_select_related = ["case", "accused_unit", "retaliation_for__case"]
     # No field of the sealed reporter, and not whether the report is named: the desk reads
     # those on the reporter panel.
     fields = ["reference", "title", "misconduct", "accused_unit", "official_name",
               "occurred_on", "place", "facts", "status", "responsible_unit", "due", "triage",
-              "triage_reason", "duplicate_of", "finding", "finding_reasoning", "found_at"]
+              "triage_reason", "duplicate_of", "retaliation_for", "finding", "finding_reasoning", "found_at"]
     readonly_fields = fields
     form_classes = {"triage": TriageForm, "assign": AssignForm, "finding": FindingForm,
                     "identity": IdentityAskForm}

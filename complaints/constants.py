@@ -23,6 +23,8 @@ class Misconduct(models.TextChoices):
     ABUSE = "abuse", _("Abuse of power (乱作为)")
     BUCK_PASSING = "buck_passing", _("Buck-passing (推诿)")
     GRAFT = "graft", _("Graft or obstruction (吃拿卡要)")
+    # Reported from a closed report by its reporter; first in the desk's queue.
+    RETALIATION = "retaliation", _("Retaliation against a reporter (打击报复)")
 
 
 class Triage(models.TextChoices):

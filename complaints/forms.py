@@ -122,3 +122,17 @@ class RateForm(ServiceErrorsMixin, forms.Form):
         label=_("Comment"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a score of 1 or 2: say what is still unresolved."))
+
+
+class RetaliationForm(ServiceErrorsMixin, forms.Form):
+    """Report retaliation suffered for a closed report (打击报复)."""
+
+    service_fields = {"files": "attachments"}
+
+    title = forms.CharField(label=_("In one line"), max_length=200,
+                            error_messages={"required": _("Enter one line saying what "
+                                                          "happened")})
+    facts = forms.CharField(label=_("What happened"), max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 5}),
+                            error_messages={"required": _("Describe the retaliation")})
+    attachments = MultipleFileField(label=_("Evidence (optional)"))

@@ -38,6 +38,10 @@ class Complaint(models.Model):
     duplicate_of = models.ForeignKey("self", verbose_name=_("duplicate of"), null=True,
                                      blank=True, on_delete=models.PROTECT,
                                      related_name="duplicates")
+    # A report of retaliation links the closed report whose reporter suffered it.
+    retaliation_for = models.ForeignKey("self", verbose_name=_("retaliation for reporting"),
+                                        null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="retaliations")
     finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices, blank=True)
     finding_reasoning = models.TextField(_("reasoning of the finding"), blank=True)
     found_at = models.DateTimeField(_("finding recorded at"), null=True, blank=True)

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.cases import services as case_services
+from portal.cases.constants import FINAL_STATUSES
 from portal.cases.kinds import Side
 from portal.cases.models import Case
 from portal.ledger.services import ledger_append
@@ -133,6 +134,45 @@ def complaint_submit(*, user, accused_unit, misconduct: str, title: str, facts: 
         "named": named, "files": len(list(files or [])),
     })
     return complaint, code
+
+
+@transaction.atomic
+def complaint_report_retaliation(*, complaint: Complaint, title: str, facts: str,
+                                 files=()) -> Complaint:
+    """The reporter of a closed report reports retaliation for it: a new report against the
+    same unit, linked to the first, at the top of the desk's queue, with the same reporter
+    (named: the same account; anonymous: the same receipt code follows it)."""
+    complaint = Complaint.objects.select_related("case", "accused_unit", "reporter").get(
+        pk=complaint.pk)
+    if complaint.case.status not in FINAL_STATUSES:
+        raise ValidationError(_("Retaliation can be reported once the report is closed; until "
+                                "then, add it to the report as new material."),
+                              code="not_closed")
+    sealed = complaint.reporter
+    errors = {}
+    for field, value, max_length, message in (
+            ("title", title, 200, _("Enter one line saying what happened.")),
+            ("facts", facts, TEXT_MAX, _("Describe the retaliation: who did what, and when."))):
+        try:
+            _text(value, field=field, required=True, max_length=max_length, message=message)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    title, facts = title.strip(), facts.strip()
+    case = case_services.case_open(
+        kind=KIND, actor=None, side=Side.REPORTER, title=title, description=facts,
+        subtype=Misconduct.RETALIATION, subject_unit=complaint.accused_unit, files=files)
+    retaliation = Complaint.objects.create(case=case, accused_unit=complaint.accused_unit,
+                                           named=complaint.named, retaliation_for=complaint)
+    Reporter.objects.create(complaint=retaliation, user=sealed.user, name=sealed.name,
+                            phone=sealed.phone, email=sealed.email,
+                            enterprise_name=sealed.enterprise_name,
+                            credit_code=sealed.credit_code, receipt_hash=sealed.receipt_hash)
+    ledger_append(actor=None, action="complaints.retaliation", obj=retaliation, payload={
+        "reference": case.reference, "retaliation_for": complaint.reference,
+        "accused_unit": complaint.accused_unit_id})
+    return retaliation
 
 
 # --- the desk ------------------------------------------------------------------------------

@@ -16,4 +16,5 @@ urlpatterns = [
     path("report/answer/", views.complaint_answer, name="answer"),
     path("report/material/", views.complaint_material, name="material"),
     path("report/rating/", views.complaint_rate, name="rate"),
+    path("report/retaliation/", views.complaint_retaliation, name="retaliation"),
 ]

@@ -19,7 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.cases.constants import Action, Status
 
 from . import ratelimit, selectors, services
-from .forms import AnswerForm, ComplaintForm, FollowForm, MaterialForm, RateForm, ReceiptSavedForm
+from .forms import (
+    AnswerForm,
+    ComplaintForm,
+    FollowForm,
+    MaterialForm,
+    RateForm,
+    ReceiptSavedForm,
+    RetaliationForm,
+)
 
 # The reports this browser session has proved it may follow (by receipt code), and the one its
 # pages show now: report pages carry no number in their address, so none can be guessed.
@@ -184,7 +192,7 @@ def _complaint_of_reporter(request, pk: int | None = None):
 
 
 def _render_report(request, complaint, *, answer_form=None, material_form=None, rate_form=None,
-                   status=200):
+                   retaliation_form=None, status=200):
     case = complaint.case
     question = outcome = None
     if case.status == Status.INFO_REQUESTED:
@@ -200,6 +208,7 @@ def _render_report(request, complaint, *, answer_form=None, material_form=None, 
         "answer_form": answer_form if case.status == Status.INFO_REQUESTED else None,
         "rate_form": rate_form if case.status == Status.ANSWERED else None,
         "material_form": (material_form or MaterialForm()) if case.is_open else None,
+        "retaliation_form": None if case.is_open else (retaliation_form or RetaliationForm()),
         "notices": selectors.reporter_notices(complaint=complaint),
         "timeline": selectors.reporter_timeline(complaint=complaint),
     }, status=status)
@@ -258,6 +267,32 @@ def complaint_rate(request):
                 call=lambda d: services.complaint_reporter_rate(
                     complaint=complaint, score=d["score"], comment=d["comment"]),
                 success=_("Thank you for rating the outcome."))
+
+
+@require_POST
+def complaint_retaliation(request):
+    """Report retaliation for a closed report: a new report, first in the desk's queue."""
+    complaint = _complaint_of_reporter(request)
+    form = RetaliationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            new = services.complaint_report_retaliation(
+                complaint=complaint, title=form.cleaned_data["title"],
+                facts=form.cleaned_data["facts"], files=form.cleaned_data["attachments"])
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("complaints:report")
+            form.add_service_errors(exc)
+        else:
+            _remember(request, new.pk)
+            text = (_("Your report of retaliation was filed as %(ref)s; it goes to the top of "
+                      "the complaint desk's queue.") if new.named else
+                    _("Your report of retaliation was filed as %(ref)s; it goes to the top of "
+                      "the complaint desk's queue. Follow it with the same receipt code."))
+            messages.success(request, text % {"ref": new.reference})
+            return redirect("complaints:report")
+    return _render_report(request, complaint, retaliation_form=form, status=400)
 
 
 @require_GET
