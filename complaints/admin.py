@@ -7,9 +7,12 @@ the Reporter admin exist only for the desk (`cases.view_sealed_identity`). Every
 service; its refusal is shown on the form and nothing changes.
 """
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,10 +21,18 @@ from portal.cases import permissions as case_permissions
 from portal.cases.constants import Status
 
 from . import permissions, selectors, services
-from .admin_forms import AssignForm, FindingForm, IdentityAskForm, IdentityDecideForm, TriageForm
+from .admin_forms import (
+    AssignForm,
+    FindingForm,
+    IdentityAskForm,
+    IdentityDecideForm,
+    PublicationApproveForm,
+    PublicationDraftForm,
+    TriageForm,
+)
 from .admin_steps import StepFormsAdmin
-from .constants import IdentityRequestStatus, Triage
-from .models import Complaint, IdentityRequest, Reporter
+from .constants import KIND, IdentityRequestStatus, PublicationStatus, Triage
+from .models import Complaint, IdentityRequest, PublishedCase, Reporter
 
 _WORKING = {Status.SIGNED_FOR, Status.IN_PROGRESS, Status.REOPENED, Status.EXTENSION_REQUESTED}
 
@@ -193,3 +204,62 @@ class ReporterAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PublishedCase)
+class PublishedCaseAdmin(StepFormsAdmin):
+    """Draft a de-identified case; a second person approves it and it shows on the public
+    page (/complaints/cases/)."""
+
+    list_display = ["title", "kind", "unit", "year", "status", "published_at"]
+    list_filter = ["status", "kind", "year"]
+    fields = ["kind", "unit", "misconduct", "year", "title", "title_en", "text", "text_en",
+              "status", "drafted_by", "drafted_at", "approved_by", "published_at"]
+    readonly_fields = fields
+    form_classes = {"approve": PublicationApproveForm}
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_publish(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.can_publish(request.user)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PublicationDraftForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            complaint = None
+            if data["report"]:
+                complaint = Complaint.objects.filter(
+                    case__reference=data["report"].strip().upper(), case__kind=KIND).first()
+            try:
+                if data["report"] and complaint is None:
+                    raise ValidationError({"complaint": _("No report has this reference.")})
+                publication = services.publication_draft(
+                    actor=request.user, kind=data["kind"], unit=data["unit"],
+                    year=data["year"], title=data["title"], title_en=data["title_en"],
+                    text=data["text"], text_en=data["text_en"], complaint=complaint,
+                    misconduct=data["misconduct"])
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("The case was drafted; another person must approve "
+                                            "it before it is published."))
+                return redirect(reverse("admin:complaints_publishedcase_change",
+                                        args=[publication.pk]))
+        return TemplateResponse(request, "complaints/admin/form_page.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": _("Draft a case to publish"), "submit": _("Save the draft"),
+            "has_view_permission": True})
+
+    def action_forms(self, request, obj):
+        if (obj.status == PublicationStatus.DRAFT and permissions.can_publish(request.user)
+                and obj.drafted_by_id != request.user.pk):
+            return ["approve"]
+        return []
+
+    def perform(self, request, obj, name, data):
+        services.publication_approve(publication=obj, actor=request.user)
+        return _("The case is published.")

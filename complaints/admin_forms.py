@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.cases.forms import MultipleFileField, ServiceErrorsMixin, UnitChoiceField
 from portal.orgs.models import Unit
 
-from .constants import Finding, Triage
+from .constants import Finding, Misconduct, PublicationKind, Triage
 
 
 class TriageForm(ServiceErrorsMixin, forms.Form):
@@ -73,3 +73,39 @@ class IdentityDecideForm(ServiceErrorsMixin, forms.Form):
         error_messages={"required": _("Choose a decision")})
     reason = forms.CharField(label=_("Reason"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublicationDraftForm(ServiceErrorsMixin, forms.Form):
+    service_fields = {"complaint": "report"}
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=PublicationKind.choices,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": _("Choose a negative or an excellent "
+                                                           "case")})
+    report = forms.CharField(label=_("Reference of the verified report (negative cases)"),
+                             required=False, max_length=20)
+    unit = UnitChoiceField(label=_("Unit (excellent cases; a negative one takes the report's)"),
+                           required=False,
+                           queryset=Unit.objects.filter(is_active=True).order_by("code"))
+    misconduct = forms.ChoiceField(label=_("Misconduct"), required=False,
+                                   choices=[("", "—"), *Misconduct.choices])
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
+                              error_messages={"required": _("Enter the year")})
+    title = forms.CharField(label=_("Title (Simplified Chinese)"), required=False)
+    title_en = forms.CharField(label=_("Title (English)"), required=False)
+    text = forms.CharField(label=_("Text (Simplified Chinese)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("De-identified: never the reporter's name, phone, "
+                                       "e-mail or enterprise. Traditional Chinese is converted "
+                                       "from it."))
+    text_en = forms.CharField(label=_("Text (English)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class PublicationApproveForm(ServiceErrorsMixin, forms.Form):
+    title = _("Approve and publish")
+
+    confirm = forms.BooleanField(label=_("I have read the text: it is accurate and names no "
+                                         "reporter"),
+                                 error_messages={"required": _("Confirm that you have read "
+                                                               "the text")})

@@ -95,3 +95,15 @@ AUDIENCES: dict[str, int] = {
 
 DEFAULT_ACCEPTANCE_DAYS = 1
 DEFAULT_HANDLING_DAYS = 15  # Guangdong 12345 rules: complaints and reports (DESIGN §9)
+
+
+class PublicationKind(models.TextChoices):
+    """Cases the department publishes (Art. 6(2))."""
+
+    NEGATIVE = "negative", _("Negative case (exposed)")
+    EXCELLENT = "excellent", _("Excellent case")
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft, waiting for a second person's approval")
+    PUBLISHED = "published", _("Published")

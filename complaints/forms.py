@@ -12,7 +12,7 @@ from portal.cases.forms import (
 )
 from portal.orgs.models import Unit
 
-from .constants import Misconduct
+from .constants import Misconduct, PublicationKind
 
 SCORE_CHOICES = [
     (5, _("5 — very satisfied")),
@@ -136,3 +136,23 @@ class RetaliationForm(ServiceErrorsMixin, forms.Form):
                             widget=forms.Textarea(attrs={"rows": 5}),
                             error_messages={"required": _("Describe the retaliation")})
     attachments = MultipleFileField(label=_("Evidence (optional)"))
+
+
+def _years():
+    import datetime
+
+    this = datetime.date.today().year
+    return [("", _("Any year"))] + [(str(y), str(y)) for y in range(this, this - 6, -1)]
+
+
+class PublishedFilterForm(forms.Form):
+    """The filters of the public list of published cases (read from the query string)."""
+
+    unit = UnitChoiceField(label=_("Unit"), required=False, empty_label=_("Any unit"),
+                           queryset=Unit.objects.filter(is_active=True).order_by("code"))
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("Negative and excellent")), *PublicationKind.choices])
+    misconduct = forms.ChoiceField(label=_("Misconduct"), required=False,
+                                   choices=[("", _("Any type")), *Misconduct.choices])
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None,
+                                  choices=_years)

@@ -12,7 +12,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Finding, IdentityRequestStatus, Misconduct, Triage
+from .constants import (
+    Finding,
+    IdentityRequestStatus,
+    Misconduct,
+    PublicationKind,
+    PublicationStatus,
+    Triage,
+)
 
 
 class Complaint(models.Model):
@@ -191,3 +198,58 @@ class IdentityViewing(models.Model):
 
     def __str__(self):
         return f"{self.request_id} @ {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class PublishedCase(models.Model):
+    """A de-identified case the department publishes (Art. 6(2)): a negative one from a verified
+    finding, or an excellent one; drafted by one person, approved by another before it shows."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=PublicationKind.choices)
+    complaint = models.ForeignKey(Complaint, verbose_name=_("from the report"), null=True,
+                                  blank=True, on_delete=models.PROTECT,
+                                  related_name="publications")
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="published_cases")
+    misconduct = models.CharField(_("misconduct"), max_length=20, choices=Misconduct.choices,
+                                  blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title (Simplified Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    text = models.TextField(_("text (Simplified Chinese)"), max_length=5000)
+    text_en = models.TextField(_("text (English)"), max_length=8000)
+    status = models.CharField(_("status"), max_length=10, choices=PublicationStatus.choices,
+                              default=PublicationStatus.DRAFT)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drafted by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(_("drafted at"), default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("published case")
+        verbose_name_plural = _("published cases")
+        permissions = [("publish_case", _("Can draft and approve published cases"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(approved_by__isnull=True)
+                                   | ~Q(approved_by=F("drafted_by")),
+                                   name="published_case_approved_by_another"),
+        ]
+        indexes = [models.Index(fields=["status", "year", "kind"], name="published_case_filter")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        from portal.orgs.models import pick_language
+
+        return pick_language(self.title, "", self.title_en)
+
+    @property
+    def display_text(self) -> str:
+        from portal.orgs.models import pick_language
+
+        return pick_language(self.text, "", self.text_en)

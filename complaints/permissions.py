@@ -15,6 +15,7 @@ from portal.cases import permissions as case_permissions
 
 TRIAGE = "complaints.triage_complaint"
 DECIDE_IDENTITY = "complaints.decide_identity_request"
+PUBLISH = "complaints.publish_case"
 
 
 class ReporterActor:
@@ -58,6 +59,10 @@ def can_triage(user) -> bool:
 
 def can_decide_identity(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(DECIDE_IDENTITY))
+
+
+def can_publish(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(PUBLISH))
 
 
 def sees_identity(user) -> bool:

@@ -14,7 +14,8 @@ ROLE_PERMISSIONS = {
     # Department staff and investigating units read reports without the reporter, and may
     # ask for the identity with a reason.
     Role.DEPARTMENT_STAFF: ["complaints.view_complaint", "complaints.view_identityrequest",
-                            "complaints.add_identityrequest"],
+                            "complaints.add_identityrequest", "complaints.publish_case",
+                            "complaints.view_publishedcase", "complaints.add_publishedcase"],
     Role.UNIT_OFFICIAL: ["complaints.view_complaint", "complaints.view_identityrequest",
                          "complaints.add_identityrequest"],
 }

@@ -11,8 +11,8 @@ from portal.cases import permissions as case_permissions
 from portal.cases.kinds import Audience
 from portal.cases.models import Case, CaseEvent
 
-from .constants import KIND
-from .models import Complaint, Reporter, ReporterNotice
+from .constants import KIND, PublicationStatus
+from .models import Complaint, PublishedCase, Reporter, ReporterNotice
 
 
 def complaint_for_reporter(*, pk: int, user=None) -> Complaint | None:
@@ -56,3 +56,19 @@ def complaints_visible_to(*, user) -> QuerySet[Complaint]:
 def rewardable_complaint(*, pk: int) -> Complaint:
     """The report with its finding and sealed reporter, for rewards' checks (no page)."""
     return Complaint.objects.select_related("case", "reporter").get(pk=pk)
+
+
+def published_cases(*, unit=None, kind: str = "", misconduct: str = "",
+                    year: int | None = None) -> QuerySet[PublishedCase]:
+    """The published cases anyone may read, newest first, filtered."""
+    qs = (PublishedCase.objects.filter(status=PublicationStatus.PUBLISHED)
+          .select_related("unit").order_by("-published_at", "-id"))
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if misconduct:
+        qs = qs.filter(misconduct=misconduct)
+    if year:
+        qs = qs.filter(year=year)
+    return qs

@@ -28,12 +28,22 @@ from . import permissions
 from .constants import (
     KIND,
     RECEIPT_DIGITS,
+    REWARDABLE_FINDINGS,
     Finding,
     IdentityRequestStatus,
     Misconduct,
+    PublicationKind,
+    PublicationStatus,
     Triage,
 )
-from .models import Complaint, IdentityRequest, IdentityViewing, Reporter, ReporterNotice
+from .models import (
+    Complaint,
+    IdentityRequest,
+    IdentityViewing,
+    PublishedCase,
+    Reporter,
+    ReporterNotice,
+)
 from .permissions import ReporterActor
 
 # How long an approved identity request shows the identity to its asker.
@@ -431,3 +441,80 @@ def complaint_tell_reporter(*, complaint: Complaint, subject, body: str = "") ->
     """Tell the reporter of `complaint` something (rewards: a reward paid), in the sealed
     notices they read on their report's page; nothing names them anywhere else."""
     reporter_tell(complaint.case, subject, body)
+
+
+
+# --- publication (Art. 6(2)) ---------------------------------------------------------------
+
+def _identity_values(complaint: Complaint) -> list[str]:
+    reporter = Reporter.objects.filter(complaint=complaint).first()
+    if reporter is None:
+        return []
+    return [v for v in (reporter.name, reporter.phone, reporter.email, reporter.credit_code,
+                        reporter.enterprise_name) if v and len(v) >= 2]
+
+
+@transaction.atomic
+def publication_draft(*, actor, kind: str, unit, year: int, title: str, title_en: str,
+                      text: str, text_en: str, complaint: Complaint | None = None,
+                      misconduct: str = "") -> PublishedCase:
+    """Draft a case to publish; a negative case comes from a verified finding. The text must
+    not name the reporter (checked against the sealed table). Another person approves it."""
+    permissions.require(permissions.can_publish(actor),
+                        _("Only the department may publish cases."))
+    if complaint is not None:
+        complaint = Complaint.objects.select_related("case", "accused_unit").get(pk=complaint.pk)
+    errors = {}
+    if kind not in PublicationKind.values:
+        errors["kind"] = _("Choose a negative or an excellent case.")
+    if kind == PublicationKind.NEGATIVE:
+        if complaint is None or complaint.finding not in REWARDABLE_FINDINGS:
+            errors["complaint"] = _("A negative case is published from a verified or partly "
+                                    "verified report.")
+        else:
+            misconduct = misconduct or complaint.misconduct
+            unit = unit or complaint.accused_unit
+    if unit is None:
+        errors["unit"] = _("Choose the unit.")
+    if misconduct and misconduct not in Misconduct.values:
+        errors["misconduct"] = _("Choose a type from the list.")
+    fields = {}
+    for field, value, max_length in (("title", title, 200), ("title_en", title_en, 300),
+                                     ("text", text, 5000), ("text_en", text_en, 8000)):
+        try:
+            fields[field] = _text(value, field=field, required=True, max_length=max_length,
+                                  message=_("Enter this text; the public page shows it."))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if complaint is not None and not errors:
+        written = " ".join(fields.values())
+        if any(value in written for value in _identity_values(complaint)):
+            errors["text"] = _("The text names the reporter or their enterprise: remove it; "
+                               "published cases are de-identified.")
+    if errors:
+        raise ValidationError(errors)
+    publication = PublishedCase.objects.create(
+        kind=kind, complaint=complaint, unit=unit, misconduct=misconduct or "", year=year,
+        drafted_by=actor, **fields)
+    ledger_append(actor=actor, action="complaints.publication_draft", obj=publication,
+                  payload={"kind": kind, "unit": unit.pk, "year": year})
+    return publication
+
+
+@transaction.atomic
+def publication_approve(*, publication: PublishedCase, actor) -> PublishedCase:
+    """Approve and publish a draft; never by the person who drafted it."""
+    permissions.require(permissions.can_publish(actor),
+                        _("Only the department may publish cases."))
+    publication = PublishedCase.objects.select_for_update().get(pk=publication.pk)
+    if publication.drafted_by_id == actor.pk:
+        raise PermissionDenied(_("You drafted this case: another person must approve it."))
+    if publication.status != PublicationStatus.DRAFT:
+        raise ValidationError(_("This case is already published."), code="published")
+    publication.status = PublicationStatus.PUBLISHED
+    publication.approved_by = actor
+    publication.published_at = timezone.now()
+    publication.save(update_fields=["status", "approved_by", "published_at"])
+    ledger_append(actor=actor, action="complaints.publication_approve", obj=publication,
+                  payload={"kind": publication.kind, "unit": publication.unit_id})
+    return publication

@@ -9,6 +9,7 @@ urlpatterns = [
     path("receipt/", views.complaint_receipt, name="receipt"),
     path("receipt/download/", views.complaint_receipt_download, name="receipt_download"),
     path("follow/", views.complaint_follow, name="follow"),
+    path("cases/", views.published_list, name="published"),
     path("mine/", views.complaint_mine, name="mine"),
     path("mine/open/", views.complaint_mine_open, name="mine_open"),
     # The report the session follows now (no number in the address: none can be guessed).

@@ -24,6 +24,7 @@ from .forms import (
     ComplaintForm,
     FollowForm,
     MaterialForm,
+    PublishedFilterForm,
     RateForm,
     ReceiptSavedForm,
     RetaliationForm,
@@ -316,3 +317,14 @@ def complaint_mine_open(request):
     complaint = _complaint_of_reporter(request, pk)
     request.session[SESSION_CURRENT] = complaint.pk
     return redirect("complaints:report")
+
+
+@require_GET
+def published_list(request):
+    """Published cases (Art. 6(2)), de-identified, filtered by unit, kind, type and year."""
+    form = PublishedFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    cases = selectors.published_cases(**filters)[:50]
+    return render(request, "complaints/published.html", {"form": form, "cases": cases})
