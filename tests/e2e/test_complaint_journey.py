@@ -227,3 +227,27 @@ def test_a_named_report_is_rewarded_by_two_people_and_the_reporter_confirms(
     from rewards.models import RewardProposal
 
     assert RewardProposal.objects.get().status == "confirmed"
+
+    # The negative case is drafted by one, published by the other, and shows on the public page.
+    proposer_page.goto(base + "/admin/complaints/publishedcase/add/")
+    proposer_page.get_by_label("Negative case (exposed)").check()
+    proposer_page.fill("#id_report", complaint.reference)
+    proposer_page.fill("#id_year", "2026")
+    proposer_page.fill("#id_title", "检查人员借检查之机暗示吃请")
+    proposer_page.fill("#id_title_en", "An inspector hinted at a dinner during an inspection")
+    proposer_page.fill("#id_text", "经查属实，已对相关人员问责并通报。")
+    proposer_page.fill("#id_text_en", "Verified; the inspector was held to account.")
+    proposer_page.get_by_role("button", name="Save the draft").click()
+    expect(proposer_page.get_by_text("another person must approve it")).to_be_visible()
+    approver_page.goto(base + proposer_page.url.removeprefix(base))
+    approver_page.get_by_label("I have read the text").check()
+    approver_page.get_by_role("button", name="Approve and publish").click()
+    expect(approver_page.get_by_text("The case is published.")).to_be_visible()
+    reporter.goto(base + "/complaints/cases/")
+    expect(reporter.get_by_text("An inspector hinted at a dinner during an inspection")
+           ).to_be_visible()
+    assert "周举报" not in reporter.content()
+    axe_check(reporter)
+    shot(reporter, "phone-published-cases")
+    proposer_page.goto(base + "/complaints/cases/")
+    shot(proposer_page, "desktop-published-cases")
