@@ -14,9 +14,9 @@ from complaints.admin_steps import StepFormsAdmin
 from complaints.constants import KIND
 
 from . import permissions, services
-from .admin_forms import DecideForm, PayForm, ProposeForm
-from .constants import RewardStatus
-from .models import ExclusionCategory, RewardProposal, RewardTier
+from .admin_forms import AwardDecideForm, DecideForm, NominateForm, PayForm, ProposeForm
+from .constants import AwardStatus, RewardStatus
+from .models import ExclusionCategory, InnovationAward, RewardProposal, RewardTier
 
 
 @admin.register(RewardTier)
@@ -105,3 +105,51 @@ class RewardProposalAdmin(StepFormsAdmin):
                                        paid_on=data["paid_on"], method=data["payment_method"],
                                        reference=data["payment_reference"])
         return _("The payment was recorded; the reporter is asked to confirm it.")
+
+
+@admin.register(InnovationAward)
+class InnovationAwardAdmin(StepFormsAdmin):
+    """Nominations for pioneering reforms (Art. 9 ¶2): one nominates, another grants."""
+
+    list_display = ["title", "unit", "person_name", "status", "nominated_at"]
+    list_filter = ["status"]
+    fields = ["nominee_kind", "unit", "person_name", "title", "title_en", "achievement",
+              "achievement_en", "evidence", "amount", "status", "nominated_by", "nominated_at",
+              "decided_by", "decided_at", "decision_note"]
+    readonly_fields = fields
+    form_classes = {"decide": AwardDecideForm}
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("rewards.view_innovationaward")
+
+    def has_add_permission(self, request):
+        return permissions.can_propose(request.user)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = NominateForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                award = services.award_nominate(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("The nomination was saved; another staff member "
+                                            "decides on it."))
+                return redirect(reverse("admin:rewards_innovationaward_change", args=[award.pk]))
+        return TemplateResponse(request, "complaints/admin/form_page.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": _("Nominate for an innovation award"), "submit": _("Save the nomination"),
+            "has_view_permission": True})
+
+    def action_forms(self, request, obj):
+        if (obj.status == AwardStatus.NOMINATED and permissions.can_approve(request.user)
+                and obj.nominated_by_id != request.user.pk):
+            return ["decide"]
+        return []
+
+    def perform(self, request, obj, name, data):
+        services.award_decide(award=obj, actor=request.user, grant=data["grant"],
+                              note=data["note"])
+        return _("The decision was recorded.")

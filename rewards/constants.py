@@ -26,3 +26,14 @@ class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("Bank transfer")
     CASH = "cash", _("Cash, against signature")
     OTHER = "other", _("Other")
+
+
+class NomineeKind(models.TextChoices):
+    UNIT = "unit", _("A unit")
+    PERSON = "person", _("An individual")
+
+
+class AwardStatus(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated, waiting for a decision")
+    GRANTED = "granted", _("Granted and published")
+    REFUSED = "refused", _("Refused")

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import REWARD_CAP, PaymentMethod, RewardStatus
+from .constants import REWARD_CAP, AwardStatus, NomineeKind, PaymentMethod, RewardStatus
 
 _POSITIVE_UP_TO_CAP = Q(amount__gt=Decimal("0")) & Q(amount__lte=REWARD_CAP)
 
@@ -128,3 +128,56 @@ class ReportRewardTotal(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id}: {self.total}"
+
+
+class InnovationAward(models.Model):
+    """An award for a pioneering, leading or breakthrough reform (Art. 9 ¶2): nominated with
+    evidence by one staff member, granted or refused by another; no cap; published when
+    granted."""
+
+    nominee_kind = models.CharField(_("nominee"), max_length=10, choices=NomineeKind.choices)
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="innovation_awards")
+    person_name = models.CharField(_("name of the individual"), max_length=100, blank=True)
+    title = models.CharField(_("reform (Simplified Chinese)"), max_length=200)
+    title_en = models.CharField(_("reform (English)"), max_length=300)
+    achievement = models.TextField(_("what it achieved (Simplified Chinese)"), max_length=5000)
+    achievement_en = models.TextField(_("what it achieved (English)"), max_length=8000)
+    evidence = models.TextField(_("evidence"), max_length=5000)
+    amount = models.DecimalField(_("award (yuan, optional)"), max_digits=10, decimal_places=2,
+                                 null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=AwardStatus.choices,
+                              default=AwardStatus.NOMINATED)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("nominated by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    nominated_at = models.DateTimeField(_("nominated at"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reason of the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-nominated_at"]
+        verbose_name = _("innovation award")
+        verbose_name_plural = _("innovation awards")
+        constraints = [
+            models.CheckConstraint(condition=Q(decided_by__isnull=True)
+                                   | ~Q(decided_by=F("nominated_by")),
+                                   name="innovation_award_decided_by_another"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        from portal.orgs.models import pick_language
+
+        return pick_language(self.title, "", self.title_en)
+
+    @property
+    def display_achievement(self) -> str:
+        from portal.orgs.models import pick_language
+
+        return pick_language(self.achievement, "", self.achievement_en)

@@ -11,5 +11,6 @@ ROLE_PERMISSIONS = {
         "rewards.change_rewardtier", "rewards.view_exclusioncategory",
         "rewards.add_exclusioncategory", "rewards.change_exclusioncategory",
         "rewards.view_reportrewardtotal",
+        "rewards.view_innovationaward", "rewards.add_innovationaward",
     ],
 }

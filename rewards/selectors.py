@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 
 from complaints import selectors as complaint_selectors
 
-from .models import RewardProposal
+from .constants import AwardStatus
+from .models import InnovationAward, RewardProposal
 
 
 def rewards_of_reporter(*, user) -> QuerySet[RewardProposal]:
@@ -13,3 +14,9 @@ def rewards_of_reporter(*, user) -> QuerySet[RewardProposal]:
     return (RewardProposal.objects.filter(complaint__in=mine,
                                           status__in=["approved", "paid", "confirmed"])
             .select_related("complaint__case").order_by("-proposed_at"))
+
+
+def innovation_awards_published() -> QuerySet[InnovationAward]:
+    """Granted innovation awards, newest first (anyone may read them)."""
+    return (InnovationAward.objects.filter(status=AwardStatus.GRANTED).select_related("unit")
+            .order_by("-decided_at"))

@@ -22,8 +22,14 @@ from complaints.services import complaint_tell_reporter
 from portal.ledger.services import ledger_append
 
 from . import permissions
-from .constants import REWARD_CAP, PaymentMethod, RewardStatus
-from .models import ExclusionCategory, ReportRewardTotal, RewardProposal, RewardTier
+from .constants import REWARD_CAP, AwardStatus, NomineeKind, PaymentMethod, RewardStatus
+from .models import (
+    ExclusionCategory,
+    InnovationAward,
+    ReportRewardTotal,
+    RewardProposal,
+    RewardTier,
+)
 
 
 def _locked_total(complaint_id: int) -> ReportRewardTotal:
@@ -176,3 +182,62 @@ def reward_confirm_receipt(*, proposal: RewardProposal, user) -> RewardProposal:
     ledger_append(actor=None, action="rewards.confirm", obj=proposal,
                   payload={"reference": mine.reference, "amount": str(proposal.amount)})
     return proposal
+
+
+
+# --- innovation awards (Art. 9 ¶2) ---------------------------------------------------------
+
+@transaction.atomic
+def award_nominate(*, actor, nominee_kind: str, unit, title: str, title_en: str,
+                   achievement: str, achievement_en: str, evidence: str, person_name: str = "",
+                   amount=None) -> InnovationAward:
+    """Nominate a unit or an individual (of a unit) for a pioneering reform, with evidence."""
+    permissions.require(permissions.can_propose(actor),
+                        _("Only department staff may nominate."))
+    errors = {}
+    if nominee_kind not in NomineeKind.values:
+        errors["nominee_kind"] = _("Choose a unit or an individual.")
+    if unit is None:
+        errors["unit"] = _("Choose the unit.")
+    person_name = (person_name or "").strip()
+    if nominee_kind == NomineeKind.PERSON and not person_name:
+        errors["person_name"] = _("Enter the individual's name.")
+    texts = {}
+    for field, value in (("title", title), ("title_en", title_en), ("achievement", achievement),
+                         ("achievement_en", achievement_en), ("evidence", evidence)):
+        texts[field] = (value or "").strip()
+        if not texts[field]:
+            errors[field] = _("Enter this text.")
+    if amount is not None and amount <= 0:
+        errors["amount"] = _("Leave the amount empty or enter more than 0.")
+    if errors:
+        raise ValidationError(errors)
+    award = InnovationAward.objects.create(
+        nominee_kind=nominee_kind, unit=unit, person_name=person_name, amount=amount,
+        nominated_by=actor, **texts)
+    ledger_append(actor=actor, action="rewards.award_nominate", obj=award,
+                  payload={"unit": unit.pk, "kind": nominee_kind})
+    return award
+
+
+@transaction.atomic
+def award_decide(*, award: InnovationAward, actor, grant: bool, note: str = "") -> InnovationAward:
+    """Grant (and so publish) or refuse a nomination; never by the one who nominated."""
+    permissions.require(permissions.can_approve(actor),
+                        _("Only department staff who approve rewards may decide."))
+    award = InnovationAward.objects.select_for_update().get(pk=award.pk)
+    if award.nominated_by_id == actor.pk:
+        raise PermissionDenied(_("You nominated this: another staff member must decide on it."))
+    if award.status != AwardStatus.NOMINATED:
+        raise ValidationError(_("This nomination was already decided."), code="decided")
+    note = (note or "").strip()
+    if not grant and not note:
+        raise ValidationError({"note": _("Say why the nomination is refused.")},
+                              code="required")
+    award.status = AwardStatus.GRANTED if grant else AwardStatus.REFUSED
+    award.decided_by, award.decided_at, award.decision_note = actor, timezone.now(), note
+    award.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    ledger_append(actor=actor, action="rewards.award_decide", obj=award,
+                  payload={"decision": award.status,
+                           "amount": str(award.amount) if award.amount else None})
+    return award

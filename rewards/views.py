@@ -35,3 +35,10 @@ def reward_confirm(request):
         messages.success(request, _("Thank you: the receipt of %(amount)s yuan is confirmed.")
                          % {"amount": reward.amount})
     return redirect("rewards:list")
+
+
+@require_GET
+def innovation_awards(request):
+    """Awards for pioneering reforms (Art. 9 ¶2), published when granted."""
+    return render(request, "rewards/innovation.html",
+                  {"awards": selectors.innovation_awards_published()[:100]})
