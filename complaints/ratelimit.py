@@ -16,11 +16,21 @@ FOLLOW_ATTEMPTS = 5
 FOLLOW_LOCKOUT_SECONDS = 15 * 60
 
 
+def client_address(request) -> str:
+    """The client's address as the sign-in throttle sees it: allauth's reading of the trusted
+    proxy header or X-Forwarded-For (ALLAUTH_TRUSTED_CLIENT_IP_HEADER / _PROXY_COUNT), else
+    REMOTE_ADDR; so behind the proxy the limit is per client, not for everyone at once."""
+    try:
+        from allauth.core.internal.httpkit import get_client_ip  # pinned allauth 65
+
+        return get_client_ip(request) or "unknown"
+    except ImportError:  # pragma: no cover — a later allauth moved it
+        return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
 def client_key(request) -> str:
-    """The client, as the portal sees it (behind the proxy, REMOTE_ADDR is set by it).
-    Hashed, so the cache holds no address."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
+    """The client, hashed, so the cache holds no address."""
+    return hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
 
 
 def _key(scope: str, request) -> str:
