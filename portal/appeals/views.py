@@ -185,7 +185,7 @@ def case_new(request):
             messages.success(request, _("Your appeal was submitted. Its reference number is "
                                         "%(ref)s; it will be accepted by %(date)s.")
                              % {"ref": case.reference,
-                                "date": case.acceptance_due_date.isoformat()})
+                                "date": date_format(case.acceptance_due_date, "DATE_FORMAT")})
             return redirect("cases:detail", pk=case.pk)
     files_lost = bool(request.FILES) and not form.has_error("attachments")
     return render(request, "appeals/new.html", {"form": form, "form_token": token,
@@ -315,7 +315,7 @@ def _rated_message(case: Case) -> str:
         return _("You rated the answer %(score)d of 5. The appeal goes back to %(unit)s, which "
                  "must work on it again by %(date)s.") % {
             "score": case.satisfaction, "unit": case.responsible_unit.display_name,
-            "date": case.due_date.isoformat()}
+            "date": date_format(case.due_date, "DATE_FORMAT")}
     return _("Thank you for rating the answer %(score)d of 5. The appeal is closed.") % {
         "score": case.satisfaction}
 
