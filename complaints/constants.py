@@ -4,8 +4,9 @@ table and who sees each step. The engine reads these through the kind's declarat
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.cases.constants import OPEN_STATUSES, Action, Status, Transition, transition
+from portal.cases.constants import Action, Status, Transition, transition
 from portal.cases.kinds import GOVERNMENT, Audience
+from portal.cases.workflows import STANDARD_TRANSITIONS
 
 KIND = "complaint"
 
@@ -53,33 +54,14 @@ class IdentityRequestStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-S = Status
-_t = transition
-_WORKING = frozenset({S.SIGNED_FOR, S.IN_PROGRESS, S.REOPENED})
-
 # The appeal table without return-to-desk shortcuts it does not need: the desk triages
 # (accept / reject), assigns an uninvolved unit, which signs for, investigates (may ask the
 # reporter, ask for an extension) and answers with its finding; the reporter rates it.
 TRANSITIONS: dict[str, Transition] = {
-    Action.ACCEPT: _t({S.SUBMITTED}, S.ACCEPTED),
-    Action.REJECT: _t({S.SUBMITTED, S.ACCEPTED}, S.NOT_ACCEPTED),
-    Action.ASSIGN: _t({S.SUBMITTED, S.ACCEPTED, S.RETURNED}, S.ASSIGNED),
-    Action.RETURN: _t({S.ASSIGNED, S.SIGNED_FOR, S.IN_PROGRESS}, S.RETURNED),
-    Action.SIGN_FOR: _t({S.ASSIGNED}, S.SIGNED_FOR),
-    Action.START: _t({S.SIGNED_FOR, S.REOPENED}, S.IN_PROGRESS),
-    Action.REQUEST_INFO: _t(_WORKING, S.INFO_REQUESTED),
-    Action.PROVIDE_INFO: _t({S.INFO_REQUESTED}, S.IN_PROGRESS),
-    Action.REQUEST_EXTENSION: _t(_WORKING, S.EXTENSION_REQUESTED),
-    Action.APPROVE_EXTENSION: _t({S.EXTENSION_REQUESTED}, S.IN_PROGRESS),
-    Action.REFUSE_EXTENSION: _t({S.EXTENSION_REQUESTED}, S.IN_PROGRESS),
-    Action.ANSWER: _t({*_WORKING, S.EXTENSION_REQUESTED}, S.ANSWERED),
-    Action.RATE: _t({S.ANSWERED}, S.CLOSED, S.REOPENED),
-    Action.CLOSE: _t({S.ANSWERED}, S.CLOSED),
-    Action.AUTO_CLOSE: _t({S.ANSWERED}, S.CLOSED),
-    Action.SUPPLEMENT: _t(OPEN_STATUSES),
-    Action.NOTE: _t(set(S)),
-    Action.SUPERVISE: _t(OPEN_STATUSES),
-    Action.SUPERVISION_CLOSED: _t(set(S)),
+    # The engine's standard workflow, less transfers between investigating units (the desk
+    # chooses the uninvolved unit), and the desk may still decline a report it had accepted.
+    **{action: row for action, row in STANDARD_TRANSITIONS.items() if action != Action.TRANSFER},
+    Action.REJECT: transition({Status.SUBMITTED, Status.ACCEPTED}, Status.NOT_ACCEPTED),
 }
 
 # The reporter sees that the report arrived, was (not) accepted, the unit's questions, the

@@ -6,6 +6,7 @@ these cases, and tells the reporter through `services.reporter_tell` (the sealed
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.cases.constants import Action
 from portal.cases.kinds import KindSpec, Party
 
 from . import permissions
@@ -17,6 +18,14 @@ from .constants import (
     TRANSITIONS,
     Misconduct,
 )
+
+
+def _check_unit(case, unit):
+    from .models import Complaint
+    from .services import unit_check_uninvolved
+
+    unit_check_uninvolved(complaint=Complaint.objects.select_related("accused_unit")
+                          .get(case=case), unit=unit)
 
 
 def _tell(case, subject, body):
@@ -41,6 +50,9 @@ COMPLAINT = KindSpec(
     pain_points=False,
     can_act_for_submitter=permissions.reporter_may_act,
     notify_sealed_submitter=_tell,
+    check_unit=_check_unit,
+    # The finding is recorded with its answer on the complaint's own form.
+    own_steps=frozenset({Action.ANSWER}),
     messages={
         "received": _("We received your report {ref}"),
         "accepted": _("Your report {ref} was accepted for investigation"),

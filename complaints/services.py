@@ -289,7 +289,10 @@ def complaint_assign(*, complaint: Complaint, actor, unit, note: str = "") -> Co
     if complaint.triage in (Triage.NOT_ACCEPTED, Triage.DUPLICATE):
         raise ValidationError(_("Report %(ref)s was not accepted; it cannot be assigned.")
                               % {"ref": complaint.reference}, code="not_accepted")
-    unit_check_uninvolved(complaint=complaint, unit=unit)
+    if unit is None:
+        raise ValidationError({"unit": _("Choose the unit that will investigate.")},
+                              code="required")
+    # The engine asks the kind (kind.py: check_unit) whether `unit` is uninvolved.
     case_services.case_assign(case=complaint.case, actor=actor, unit=unit, note=note)
     if complaint.triage == Triage.PENDING:
         complaint.triage = Triage.ACCEPTED

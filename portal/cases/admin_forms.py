@@ -470,8 +470,9 @@ STEP_FORMS: dict[str, type[StepForm]] = {form.slug: form for form in (
 
 def steps_available(*, user, case: Case) -> list[type[StepForm]]:
     """Return the steps `user` may take on `case` now: transition table plus permissions."""
+    own = case.spec.own_steps  # the kind's own forms take these (e.g. a complaint's finding)
     return [form for form in STEP_FORMS.values()
-            if form.possible_now(case) and form.allowed_for(user, case)]
+            if form.action not in own and form.possible_now(case) and form.allowed_for(user, case)]
 
 
 def step_refusal(form_class: type[StepForm], case: Case) -> str:

@@ -109,6 +109,8 @@ def case_step_view(request, model_admin, object_id, slug):
         raise Http404(gettext("No such step."))
     case = _case_or_404(request, model_admin, object_id)
     user = request.user
+    if form_class.action in case.spec.own_steps:
+        raise Http404(gettext("This kind of case takes this step on its own page."))
     if not form_class.allowed_for(user, case):
         raise PermissionDenied(gettext("You may not take this step on this case."))
     extra = {}

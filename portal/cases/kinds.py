@@ -105,6 +105,12 @@ class KindSpec:
     submitter_recipients: Callable = _no_recipients
     # For a sealed kind: called inside the step's transaction with (case, subject, body).
     notify_sealed_submitter: Callable | None = None
+    # Called with (case, unit) before the case goes to `unit` (assign, transfer, split): raise
+    # ValidationError({"unit": ...}) to refuse (complaints: never a unit involved in the matter).
+    check_unit: Callable | None = None
+    # Steps the kind takes through its own forms (they record more than the engine's step, e.g.
+    # a complaint's finding with its answer): the engine's admin does not offer them.
+    own_steps: frozenset = frozenset()
 
     def sees(self, action: str) -> int:
         return int(self.audiences.get(action, GOVERNMENT))

@@ -96,6 +96,12 @@ def audience_of(user, case) -> int:
     The one answer to "which steps and files of this case may this person see": pages, admin,
     API, exports and cached fragments all filter with it (`audience__sees=audience_of(...)`).
     """
+    # Asked several times a page (the case, its timeline, its files, its forms): answered once
+    # per case object and person. Services re-read the case under their lock, so a step that
+    # changes who handles it never sees a stale answer.
+    memo = case.__dict__.setdefault("_audiences", {}) if getattr(user, "pk", None) else None
+    if memo is not None and user.pk in memo:
+        return memo[user.pk]
     mask = 0
     if is_department(user):
         mask |= Audience.DEPARTMENT
@@ -105,7 +111,10 @@ def audience_of(user, case) -> int:
         mask |= Audience.UNITS
     if can_act_for_submitter(user, case):
         mask |= Audience.SUBMITTER
-    return int(mask | Audience.PUBLIC) if mask else 0
+    mask = int(mask | Audience.PUBLIC) if mask else 0
+    if memo is not None:
+        memo[user.pk] = mask
+    return mask
 
 
 def can_handle(user, case) -> bool:

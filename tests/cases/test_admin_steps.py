@@ -244,7 +244,7 @@ def test_transfer_by_an_official_refuses_the_subject_unit(client, dept, unit, of
     page = client.get(step_url(case, "transfer")).content.decode()
     assert f'value="{unit.pk}"' not in page  # not to itself
     refused = client.post(step_url(case, "transfer"), {"unit": about.pk, "note": ""})
-    assert "is the unit this appeal is about" in errors(refused)
+    assert "is the unit this case is about" in errors(refused)
     assert "Choose the unit that will handle the case." in errors(
         client.post(step_url(case, "transfer"), {"unit": ""}))
     case.refresh_from_db()
@@ -316,7 +316,7 @@ def test_assign_shows_the_suggestion_and_refuses_the_subject_unit(client, dept, 
     else:
         assert "No routing suggestion is available for this case." in page
     refused = client.post(step_url(case, "assign"), {"unit": about.pk, "note": ""})
-    assert "is the unit this appeal is about, so it can never handle it." in errors(refused)
+    assert "is the unit this case is about, so it can never handle it." in errors(refused)
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED and case.responsible_unit is None
     assert client.post(step_url(case, "assign"),

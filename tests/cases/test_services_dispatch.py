@@ -83,7 +83,7 @@ def test_the_unit_an_appeal_is_about_can_never_be_assigned_it(dept):
     case = submit_case(subject_unit=about)
     with pytest.raises(ValidationError) as exc:
         services.case_assign(case=case, actor=dept, unit=about)
-    assert "is the unit this appeal is about" in exc.value.message_dict["unit"][0]
+    assert "is the unit this case is about" in exc.value.message_dict["unit"][0]
     assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
     assert _events(case) == [Action.SUBMIT]
 
@@ -172,7 +172,7 @@ def test_transfer_moves_the_case_and_the_new_unit_signs_for_it(dept, unit, offic
 def test_transfer_refuses_the_subject_unit_and_the_same_unit(dept, unit, official):
     about = UnitFactory()
     case = signed_case(dept, unit, official, subject_unit=about)
-    with pytest.raises(ValidationError, match="is the unit this appeal is about"):
+    with pytest.raises(ValidationError, match="is the unit this case is about"):
         services.case_transfer(case=case, actor=official, unit=about)
     with pytest.raises(ValidationError, match="already with"):
         services.case_transfer(case=case, actor=official, unit=unit)

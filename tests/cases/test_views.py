@@ -26,6 +26,7 @@ from .factories import (
     answered_case,
     assigned_case,
     local_dt,
+    notice_date,
     signed_case,
     submit_case,
     upload,
@@ -631,7 +632,7 @@ def test_rating_1_sends_the_case_back_for_redo_and_needs_a_comment(client, dept,
     response = client.post(url, {"score": "1", "comment": "问题没有解决"})
     case.refresh_from_db()
     assert case.status == Status.REOPENED and case.satisfaction == 1
-    assert any("goes back to" in m and case.due_date.isoformat() in m for m in texts(response))
+    assert any("goes back to" in m and notice_date(case.due_date) in m for m in texts(response))
 
 
 @pytest.mark.parametrize("score", ["", "0", "6", "five"])

@@ -26,9 +26,14 @@ def _unit_check(case: Case, unit, *, field: str = "unit") -> None:
     if not unit.is_active:
         raise ValidationError({field: _("%(unit)s is no longer active.") % {"unit": unit}},
                               code="inactive")
+    if case.spec.check_unit is not None:  # the kind's own rule, in its own words, first
+        try:
+            case.spec.check_unit(case, unit)
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}, code="refused_by_kind") from exc
     if case.subject_unit_id == unit.pk:
         raise ValidationError({field: _(
-            "%(unit)s is the unit this appeal is about, so it can never handle it."
+            "%(unit)s is the unit this case is about, so it can never handle it."
         ) % {"unit": unit}}, code="subject_unit")
 
 

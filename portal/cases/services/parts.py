@@ -46,6 +46,11 @@ def _units_check(case: Case, units) -> list:
             raise ValidationError({"units": _(
                 "%(unit)s is the unit this case is about, so it can never handle it."
             ) % {"unit": unit}}, code="subject_unit")
+        if case.spec.check_unit is not None:
+            try:
+                case.spec.check_unit(case, unit)
+            except ValidationError as exc:
+                raise ValidationError({"units": exc.messages}, code="refused_by_kind") from exc
     return units
 
 
