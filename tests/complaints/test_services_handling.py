@@ -169,3 +169,26 @@ def test_an_identity_request_cannot_be_approved_by_its_asker(supervisor, desk, a
 
     with pytest.raises(IntegrityError), transaction.atomic():
         IdentityRequest.objects.filter(pk=request.pk).update(decided_by=supervisor)
+
+
+def test_the_engine_itself_refuses_an_involved_unit_and_leaves_the_finding_to_its_form(
+        client, desk, accused, bureau, investigator):
+    """The kind's rule holds through the engine's own steps too (KindSpec.check_unit), and the
+    engine's admin offers no bare "answer" for a report: its answer is the finding
+    (KindSpec.own_steps)."""
+    from portal.cases.admin_forms import steps_available
+    from tests.factories import unit_official
+    from tests.totp import login
+
+    complaint, _code = report(accused_unit=accused)
+    case = Case.objects.get(pk=complaint.pk)
+    for unit in (accused, bureau):
+        with pytest.raises(ValidationError, match="cannot investigate this report"):
+            case_services.case_assign(case=case, actor=desk, unit=unit)
+    assert _status(complaint) == Status.SUBMITTED
+    services.complaint_assign(complaint=complaint, actor=desk, unit=investigator)
+    official = unit_official(investigator)
+    case = case_services.case_sign_for(case=Case.objects.get(pk=complaint.pk), actor=official)
+    assert "answer" not in {form.slug for form in steps_available(user=official, case=case)}
+    login(client, official)
+    assert client.get(f"/admin/cases/case/{case.pk}/step/answer/").status_code == 404
