@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework.test import APIClient
 
@@ -340,3 +341,39 @@ def test_only_kinds_that_say_so_close_unrated_answers_by_themselves(dept, unit, 
         assert services.case_auto_close_unrated() == 1
     assert Case.objects.get(pk=appeal.pk).status == Status.CLOSED
     assert Case.objects.get(pk=report.pk).status == Status.ANSWERED  # the kind says no
+
+
+def test_a_sealed_report_split_among_three_units_runs_end_to_end_without_a_person(dept):
+    """Issue 11's test kind in one: a sealed submitter and three units."""
+    spec = KindSpec(
+        code="testsealedparts", label=_("Test sealed finding"),
+        transitions={**TRANSITIONS, **PART_TRANSITIONS},
+        audiences={Action.SUBMIT: Audience.SUBMITTER | GOVERNMENT,
+                   Action.PARTS_ANSWERED: Audience.SUBMITTER | GOVERNMENT},
+        party=Party.SEALED, sealed=True, parts=True,
+        messages={"answered": _("Your report {ref} was answered by every unit")},
+        notify_sealed_submitter=_tell_reporter,
+    )
+    register(spec)
+    try:
+        units = [UnitFactory() for _ in range(3)]
+        officials = [unit_official(u) for u in units]
+        case = services.case_open(kind="testsealedparts", actor=None, side=Side.REPORTER,
+                                  title="多个窗口推诿", description="三个部门互相推诿。",
+                                  files=[pdf_upload("证据.pdf")])
+        parts = services.case_split(case=case, actor=dept, units=units)
+        for part, official in zip(parts, officials, strict=True):
+            part = services.case_sign_for(case=part, actor=official)
+            services.case_answer(case=part, actor=official, answer="已核查整改。")
+        for part in parts:
+            services.case_close(case=part, actor=dept)
+        case.refresh_from_db()
+        assert case.status == Status.CLOSED
+        everything = Case.objects.filter(Q(pk=case.pk) | Q(parent=case))
+        assert not everything.exclude(submitter=None).exists()
+        assert not everything.exclude(enterprise=None).exists()
+        assert not CaseEvent.objects.filter(case__in=everything,
+                                            actor_side=Side.REPORTER).exclude(actor=None).exists()
+        assert TOLD[-1] == (case.reference, f"Your report {case.reference} was answered by every unit")
+    finally:
+        unregister("testsealedparts")
