@@ -14,6 +14,9 @@ NO_DATABASE = frozenset({
     "help", "version", "check", "diffsettings", "compilemessages", "makemessages",
     "translations", "collectstatic", "findstatic", "spectacular", "startapp", "startproject",
     "demo_totp",
+    # Reads the models and the migration files; Django only warns when it cannot reach the
+    # database to check the applied history (the pre-commit check runs it with nothing up).
+    "makemigrations",
 })
 
 

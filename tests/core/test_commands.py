@@ -219,6 +219,16 @@ def test_with_nothing_running_a_command_that_needs_no_database_still_works():
     assert result.stdout.strip().isdigit() and len(result.stdout.strip()) == 6
 
 
+def test_with_nothing_running_makemigrations_still_checks_the_models():
+    """Regression: `manage.py makemigrations --check` in a plain shell answered "the portal is
+    not running" instead of checking the models against their migrations."""
+    result = run_script("manage.py", "makemigrations", "--check", "--dry-run",
+                        env=_second_terminal("selftest-none"))
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 # --- scripts/runtests.py: `make test` ----------------------------------------------------------
 
 
