@@ -104,9 +104,9 @@ class StepForm(ServiceErrorsMixin, forms.Form):
 
     @classmethod
     def allowed_for(cls, user, case) -> bool:
-        """May `user` take this step on `case` at all (whatever its state)? The function of
-        permissions.py that the step's service requires."""
-        raise NotImplementedError
+        """May `user` take this step on `case` at all (whatever its state)? The same rule the
+        step's service requires (permissions.STEP_RULES)."""
+        return permissions.may_take(user, case, cls.action)
 
     @classmethod
     def possible_now(cls, case) -> bool:
@@ -121,19 +121,7 @@ class StepForm(ServiceErrorsMixin, forms.Form):
         return str(self.success) % {"ref": self.case.reference}
 
 
-class UnitStepForm(StepForm):
-    @classmethod
-    def allowed_for(cls, user, case) -> bool:
-        return permissions.can_handle(user, case)  # services: require_handle
-
-
-class DepartmentStepForm(StepForm):
-    @classmethod
-    def allowed_for(cls, user, case) -> bool:
-        return permissions.can_dispatch(user)  # services: require_dispatch
-
-
-class SignForForm(UnitStepForm):
+class SignForForm(StepForm):
     slug, action = "sign-for", Action.SIGN_FOR
     title = _("Sign for")
     intro = _("Sign for (签收) the case: your unit's clock starts today and the due date is set.")
@@ -144,7 +132,7 @@ class SignForForm(UnitStepForm):
         return services.case_sign_for(case=self.case, actor=self.user)
 
 
-class StartForm(UnitStepForm):
+class StartForm(StepForm):
     slug, action = "start", Action.START
     title = _("Start work")
     intro = _("Tell the enterprise that your unit is working on the case.")
@@ -159,7 +147,7 @@ class StartForm(UnitStepForm):
                                    note=self.cleaned_data["note"])
 
 
-class AnswerForm(UnitStepForm):
+class AnswerForm(StepForm):
     slug, action = "answer", Action.ANSWER
     title = _("Answer")
     intro = _("Send the answer to the enterprise; it is then asked to rate it.")
@@ -203,7 +191,7 @@ class AnswerForm(UnitStepForm):
                                     files=self.cleaned_data["files"])
 
 
-class RequestInfoForm(UnitStepForm):
+class RequestInfoForm(StepForm):
     slug, action = "request-info", Action.REQUEST_INFO
     title = _("Ask the enterprise")
     intro = _("Ask the enterprise for information. Your clock pauses until it answers.")
@@ -218,7 +206,7 @@ class RequestInfoForm(UnitStepForm):
                                           question=self.cleaned_data["question"])
 
 
-class RequestExtensionForm(UnitStepForm):
+class RequestExtensionForm(StepForm):
     slug, action = "request-extension", Action.REQUEST_EXTENSION
     title = _("Ask for an extension")
     intro = _("Ask the department for more time. The clock keeps running until it decides.")
@@ -242,7 +230,7 @@ class RequestExtensionForm(UnitStepForm):
                                                reason=self.cleaned_data["reason"])
 
 
-class ReturnForm(UnitStepForm):
+class ReturnForm(StepForm):
     slug, action = "return", Action.RETURN
     title = _("Return (退单)")
     intro = _("Hand the case back to the department for reassignment. It leaves your queue.")
@@ -277,9 +265,6 @@ class TransferForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = unit_choices(exclude=[self.case.responsible_unit_id])
 
-    @classmethod
-    def allowed_for(cls, user, case) -> bool:
-        return permissions.can_handle(user, case) or permissions.can_dispatch(user)
 
     def submit(self):
         return services.case_transfer(case=self.case, actor=self.user,
@@ -302,9 +287,6 @@ class NoteForm(StepForm):
         help_text=_("PDF, PNG, JPEG, Word (.docx), Excel (.xlsx) or plain text."),
     )
 
-    @classmethod
-    def allowed_for(cls, user, case) -> bool:
-        return permissions.sees_internal(user, case)
 
     def submit(self):
         return services.case_add_internal_note(case=self.case, actor=self.user,
@@ -312,7 +294,7 @@ class NoteForm(StepForm):
                                                files=self.cleaned_data["files"])
 
 
-class AcceptForm(DepartmentStepForm):
+class AcceptForm(StepForm):
     slug, action = "accept", Action.ACCEPT
     title = _("Accept")
     intro = _("Accept (受理) the appeal. It then waits to be assigned to a unit.")
@@ -327,7 +309,7 @@ class AcceptForm(DepartmentStepForm):
                                     note=self.cleaned_data["note"])
 
 
-class RejectForm(DepartmentStepForm):
+class RejectForm(StepForm):
     slug, action = "reject", Action.REJECT
     title = _("Do not accept")
     intro = _("Decline the appeal. The enterprise is told why; the case is closed.")
@@ -343,7 +325,7 @@ class RejectForm(DepartmentStepForm):
                                     reason=self.cleaned_data["reason"])
 
 
-class AssignForm(DepartmentStepForm):
+class AssignForm(StepForm):
     slug, action = "assign", Action.ASSIGN
     title = _("Assign (派单)")
     intro = _("Assign the case to the unit that will handle it; the unit then signs for it.")
@@ -368,7 +350,7 @@ class AssignForm(DepartmentStepForm):
                                     note=self.cleaned_data["note"])
 
 
-class SplitForm(DepartmentStepForm):
+class SplitForm(StepForm):
     slug, action = "split", Action.SPLIT
     title = _("Assign to several units (交办)")
     intro = _("Each unit gets its own part of the case, with its own deadline, answer and "
@@ -395,7 +377,7 @@ class SplitForm(DepartmentStepForm):
         return self.case
 
 
-class ExtensionDecisionForm(DepartmentStepForm):
+class ExtensionDecisionForm(StepForm):
     slug, action = "decide-extension", Action.APPROVE_EXTENSION
     title = _("Decide the extension")
     intro = _("Approve or refuse the unit's request for more time.")
@@ -422,7 +404,7 @@ class ExtensionDecisionForm(DepartmentStepForm):
             note=self.cleaned_data["note"], until=self.cleaned_data["until"])
 
 
-class CloseForm(DepartmentStepForm):
+class CloseForm(StepForm):
     slug, action = "close", Action.CLOSE
     title = pgettext_lazy("case step", "Close")
     intro = _("Close the answered case without waiting for the enterprise's rating, e.g. when "
@@ -450,9 +432,6 @@ class SuperviseForm(StepForm):
     target = forms.CharField(label=_("Target"), required=False, widget=_textarea(3))
     due_date = forms.DateField(label=_("Due by"), required=False, widget=_date_input())
 
-    @classmethod
-    def allowed_for(cls, user, case) -> bool:
-        return permissions.can_manage_supervision(user)
 
     def submit(self):
         return services.supervision_open(actor=self.user, case=self.case,

@@ -18,7 +18,9 @@ API and admin alike.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from .constants import Action
 from .kinds import GOVERNMENT, Audience, kind_spec
 
 SUPERVISE_ALL = "orgs.supervise_all_units"
@@ -158,15 +160,56 @@ def require_view(user, case) -> None:
     require(can_view_case(user, case), _("You are not allowed to see this case."))
 
 
-def require_handle(user, case) -> None:
-    require(can_handle(user, case), _("Only an official of the unit responsible for %(ref)s "
-                                      "may do this.") % {"ref": case.reference})
-
-
 def require_dispatch(user) -> None:
     require(can_dispatch(user), _("Only the business environment department may do this."))
 
 
-def require_submitter_side(user, case) -> None:
-    require(can_act_for_submitter(user, case),
-            _("Only the party that submitted %(ref)s may do this.") % {"ref": case.reference})
+# --- who may take each step: the one answer, asked by services and the admin's step forms ---
+
+def _may_handle_or_dispatch(user, case) -> bool:
+    return can_handle(user, case) or can_dispatch(user)
+
+
+def _may_dispatch(user, case) -> bool:
+    return can_dispatch(user)
+
+
+def _may_supervise(user, case) -> bool:
+    return can_manage_supervision(user)
+
+
+# (rule, refusal): the refusal is formatted with the case's reference.
+_UNIT = (can_handle,
+         gettext_noop("Only an official of the unit responsible for %(ref)s may do this."))
+_DEPARTMENT = (_may_dispatch, gettext_noop("Only the business environment department may do "
+                                           "this."))
+_SUBMITTER = (can_act_for_submitter,
+              gettext_noop("Only the party that submitted %(ref)s may do this."))
+STEP_RULES = {
+    Action.SIGN_FOR: _UNIT, Action.START: _UNIT, Action.ANSWER: _UNIT,
+    Action.REQUEST_INFO: _UNIT, Action.REQUEST_EXTENSION: _UNIT, Action.RETURN: _UNIT,
+    Action.ACCEPT: _DEPARTMENT, Action.REJECT: _DEPARTMENT, Action.ASSIGN: _DEPARTMENT,
+    Action.SPLIT: _DEPARTMENT, Action.APPROVE_EXTENSION: _DEPARTMENT,
+    Action.REFUSE_EXTENSION: _DEPARTMENT, Action.CLOSE: _DEPARTMENT,
+    Action.TRANSFER: (_may_handle_or_dispatch, gettext_noop(
+        "Only the responsible unit or the department may transfer %(ref)s.")),
+    Action.NOTE: (sees_internal, gettext_noop(
+        "Only the responsible unit or the department may add notes to %(ref)s.")),
+    Action.SUPERVISE: (_may_supervise, gettext_noop(
+        "Only the department may open supervision items.")),
+    Action.PROVIDE_INFO: _SUBMITTER, Action.RATE: _SUBMITTER, Action.SUPPLEMENT: _SUBMITTER,
+}
+
+
+def may_take(user, case, action: str) -> bool:
+    """May `user` take the step `action` on `case`, whatever the case's state? The rule each
+    step's service requires (`require_step`) and the admin offers the step by (admin_forms)."""
+    rule = STEP_RULES.get(action)
+    return rule is not None and bool(user) and rule[0](user, case)
+
+
+def require_step(user, case, action: str) -> None:
+    """Raise PermissionDenied, in the step's own words, unless `may_take`."""
+    if not may_take(user, case, action):
+        message = STEP_RULES[action][1] if action in STEP_RULES else None
+        require(False, _(message) % {"ref": case.reference} if message else None)

@@ -42,3 +42,27 @@ def test_whom_the_admin_offers_nothing_the_service_refuses(dept, unit):
         assert steps_available(user=stranger, case=case) == []
         with pytest.raises(PermissionDenied):
             services.case_sign_for(case=case, actor=stranger)
+
+
+def test_every_admin_step_is_answered_by_the_rule_its_service_requires(dept, unit):
+    """One table (permissions.STEP_RULES) answers both: each admin step names an action that
+    has a rule, and for each person the form's answer is the rule's answer."""
+    from portal.cases import permissions
+    from portal.cases.admin_forms import STEP_FORMS
+
+    case = assigned_case(dept, unit)
+    people = [dept, unit_official(unit), unit_official(UnitFactory()), enterprise_user()]
+    for form in STEP_FORMS.values():
+        assert form.action in permissions.STEP_RULES, form.slug
+        for person in people:
+            assert form.allowed_for(person, case) == permissions.may_take(person, case,
+                                                                           form.action)
+
+
+def test_a_refused_step_says_who_may_take_it(dept, unit):
+    case = assigned_case(dept, unit)
+    with pytest.raises(PermissionDenied) as refused:
+        services.case_answer(case=case, actor=unit_official(UnitFactory()), answer="x")
+    assert case.reference in str(refused.value)
+    with pytest.raises(PermissionDenied, match="business environment department"):
+        services.case_close(case=case, actor=unit_official(unit))

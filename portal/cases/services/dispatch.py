@@ -46,8 +46,8 @@ def _instruction(case: Case, actor, note: str) -> None:
 @transaction.atomic
 def case_accept(*, case: Case, actor, note: str = "") -> Case:
     """Accept (受理) a submitted case; the acceptance clock runs on until it is assigned."""
-    permissions.require_dispatch(actor)
     case = _steps.lock_case(case)
+    permissions.require_step(actor, case, Action.ACCEPT)
     _steps.check_transition(case, Action.ACCEPT)
     note = _steps.clean_text(note, field="note", required=False)
     case.accepted_at = timezone.now()
@@ -59,8 +59,8 @@ def case_accept(*, case: Case, actor, note: str = "") -> Case:
 @transaction.atomic
 def case_reject(*, case: Case, actor, reason: str) -> Case:
     """Decline to accept a submitted case; the reason is shown to the enterprise."""
-    permissions.require_dispatch(actor)
     case = _steps.lock_case(case)
+    permissions.require_step(actor, case, Action.REJECT)
     _steps.check_transition(case, Action.REJECT)
     reason = _steps.clean_text(reason, field="reason", required=True,
                                message=_("Tell the enterprise why the appeal is not accepted."))
@@ -78,8 +78,8 @@ def case_assign(*, case: Case, actor, unit, note: str = "") -> Case:
     Assigning a case still "submitted" accepts it first (two steps on the timeline). `note` is
     an instruction to the unit, kept off the enterprise's timeline.
     """
-    permissions.require_dispatch(actor)
     case = _steps.lock_case(case)
+    permissions.require_step(actor, case, Action.ASSIGN)
     _steps.check_transition(case, Action.ASSIGN)
     _unit_check(case, unit)
     note = _steps.clean_text(note, field="note", required=False)
@@ -107,9 +107,7 @@ def case_transfer(*, case: Case, actor, unit, note: str = "") -> Case:
     The new unit signs for it and its own clock starts then. `note` stays internal.
     """
     case = _steps.lock_case(case)
-    permissions.require(permissions.can_handle(actor, case) or permissions.can_dispatch(actor),
-                        _("Only the responsible unit or the department may transfer %(ref)s.")
-                        % {"ref": case.reference})
+    permissions.require_step(actor, case, Action.TRANSFER)
     _steps.check_transition(case, Action.TRANSFER)
     _unit_check(case, unit)
     if unit.pk == case.responsible_unit_id:
@@ -140,7 +138,7 @@ def case_return(*, case: Case, actor, reason: str, note: str = "") -> Case:
     Returned `returns_before_supervision` times, the case opens a supervision item (once).
     """
     case = _steps.lock_case(case)
-    permissions.require_handle(actor, case)
+    permissions.require_step(actor, case, Action.RETURN)
     _steps.check_transition(case, Action.RETURN)
     if reason not in ReturnReason.values:
         raise ValidationError({"reason": _("Choose why you return this case.")}, code="required")
@@ -177,9 +175,9 @@ def case_decide_extension(*, case: Case, actor, approve: bool, note: str = "",
 
     An approval and its note are shown to the enterprise; a refusal needs a reason, for the unit.
     """
-    permissions.require_dispatch(actor)
     case = _steps.lock_case(case)
     action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
+    permissions.require_step(actor, case, action)
     _steps.check_transition(case, action)
     note = _steps.clean_text(note, field="note", required=not approve,
                              message=_("Tell the unit why the extension is refused."))
@@ -214,8 +212,8 @@ def case_decide_extension(*, case: Case, actor, approve: bool, note: str = "",
 @transaction.atomic
 def case_close(*, case: Case, actor, note: str = "") -> Case:
     """Close an answered case without waiting for a rating (e.g. confirmed by telephone)."""
-    permissions.require_dispatch(actor)
     case = _steps.lock_case(case)
+    permissions.require_step(actor, case, Action.CLOSE)
     _steps.check_transition(case, Action.CLOSE)
     note = _steps.clean_text(note, field="note", required=False)
     case.closed_at = timezone.now()

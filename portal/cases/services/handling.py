@@ -27,7 +27,7 @@ def case_sign_for(*, case: Case, actor) -> Case:
     """Sign for (签收) an assigned case: the unit's clock starts and the due date is set,
     in working days from the deadline rule of the case's kind, type and category."""
     case = _steps.lock_case(case)
-    permissions.require_handle(actor, case)
+    permissions.require_step(actor, case, Action.SIGN_FOR)
     _steps.check_transition(case, Action.SIGN_FOR)
     settings = EngineSettings.load()
     day = _steps.today()
@@ -65,7 +65,7 @@ def case_sign_for_many(*, case_ids, actor) -> tuple[list[Case], dict[int, str]]:
 def case_start(*, case: Case, actor, note: str = "") -> Case:
     """Mark that the unit is working on the case (after sign-for, or on a redo)."""
     case = _steps.lock_case(case)
-    permissions.require_handle(actor, case)
+    permissions.require_step(actor, case, Action.START)
     _steps.check_transition(case, Action.START)
     note = _steps.clean_text(note, field="note", required=False)
     _steps.record_step(case, actor=actor, action=Action.START, to_status=Status.IN_PROGRESS,
@@ -77,7 +77,7 @@ def case_start(*, case: Case, actor, note: str = "") -> Case:
 def case_answer(*, case: Case, actor, answer: str, files=()) -> Case:
     """Answer the enterprise; the clock stops and the submitter is asked to rate the answer."""
     case = _steps.lock_case(case)
-    permissions.require_handle(actor, case)
+    permissions.require_step(actor, case, Action.ANSWER)
     _steps.check_transition(case, Action.ANSWER)
     answer = _steps.clean_text(answer, field="answer", required=True,
                                message=_("Write the answer to the enterprise."))
@@ -105,7 +105,7 @@ def case_supplement(*, case: Case, actor, note: str, files=(), side: str | None 
     case = _steps.lock_case(case)
     spec = case.spec
     if actor is not None or not spec.sealed:
-        permissions.require_submitter_side(actor, case)
+        permissions.require_step(actor, case, Action.SUPPLEMENT)
     permissions.require(spec.allows_supplement,
                         _("Material cannot be added to this kind of case."))
     _steps.check_transition(case, Action.SUPPLEMENT)
@@ -129,7 +129,7 @@ def case_supplement(*, case: Case, actor, note: str, files=(), side: str | None 
 def case_request_extension(*, case: Case, actor, until: datetime.date, reason: str) -> Case:
     """Ask the department for more time; the clock keeps running until it decides."""
     case = _steps.lock_case(case)
-    permissions.require_handle(actor, case)
+    permissions.require_step(actor, case, Action.REQUEST_EXTENSION)
     _steps.check_transition(case, Action.REQUEST_EXTENSION)
     reason = _steps.clean_text(reason, field="reason", required=True,
                                message=_("Explain why more time is needed."))
@@ -154,7 +154,7 @@ def case_request_extension(*, case: Case, actor, until: datetime.date, reason: s
 def case_request_info(*, case: Case, actor, question: str) -> Case:
     """Ask the enterprise for information; the unit's clock pauses until it answers."""
     case = _steps.lock_case(case)
-    permissions.require_handle(actor, case)
+    permissions.require_step(actor, case, Action.REQUEST_INFO)
     _steps.check_transition(case, Action.REQUEST_INFO)
     question = _steps.clean_text(question, field="question", required=True,
                                  message=_("Write what you need to know."))
@@ -172,7 +172,7 @@ def case_provide_info(*, case: Case, actor, information: str, files=()) -> Case:
     """Answer the unit's question (enterprise side). The due date moves by the working days
     the unit waited, and its clock runs again."""
     case = _steps.lock_case(case)
-    permissions.require_submitter_side(actor, case)
+    permissions.require_step(actor, case, Action.PROVIDE_INFO)
     _steps.check_transition(case, Action.PROVIDE_INFO)
     information = _steps.clean_text(information, field="information", required=True,
                                     message=_("Write your answer to the unit's question."))
@@ -205,9 +205,7 @@ def case_provide_info(*, case: Case, actor, information: str, files=()) -> Case:
 def case_add_internal_note(*, case: Case, actor, note: str, files=()) -> CaseEvent:
     """Add a note for the government side only; the enterprise never sees it."""
     case = _steps.lock_case(case)
-    permissions.require(permissions.sees_internal(actor, case),
-                        _("Only the responsible unit or the department may add notes to %(ref)s.")
-                        % {"ref": case.reference})
+    permissions.require_step(actor, case, Action.NOTE)
     _steps.check_transition(case, Action.NOTE)
     note = _steps.clean_text(note, field="note", required=True, message=_("Write the note."))
     files = list(files or [])

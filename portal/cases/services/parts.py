@@ -58,10 +58,10 @@ def _units_check(case: Case, units) -> list:
 def case_split(*, case: Case, actor, units, note: str = "") -> list[Case]:
     """Assign (交办) `case` to several units at once: one part for each, each waiting for its
     unit to sign for it. Department only, for kinds that declare parts. Return the parts."""
-    permissions.require_dispatch(actor)
     case = _steps.lock_case(case)
     if not case.spec.parts:
         raise ValidationError(_("Cases of this kind go to one unit at a time."), code="no_parts")
+    permissions.require_step(actor, case, Action.SPLIT)
     _steps.check_transition(case, Action.SPLIT)
     units = _units_check(case, units)
     note = _steps.clean_text(note, field="note", required=False)

@@ -32,7 +32,7 @@ def case_rate(*, case: Case, actor, score: int, comment: str = "") -> Case:
     also opens a supervision item. Each answer can be rated once.
     """
     case = _steps.lock_case(case)
-    permissions.require_submitter_side(actor, case)
+    permissions.require_step(actor, case, Action.RATE)
     if (case.status != Status.ANSWERED and case.rated_at and case.answered_at
             and case.rated_at >= case.answered_at):
         raise ValidationError(_("You have already rated this answer (%(score)d of 5).")
