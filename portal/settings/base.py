@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     # feature apps
     "complaints",
     "policies",
+    "policies.commitments",  # 履约: commitments kept (Art. 3 ¶3)
     "observers",
     "evaluation",
     "rewards",

@@ -1,0 +1,134 @@
+"""The officials' admin of commitments: a unit official sees and edits only their own unit's
+commitments and records the evidence of their fulfilment (the clause's page, "Record the
+fulfilment"); department staff see every unit's. Rows come from selectors (the scope), the
+evidence goes through services.fulfilment_record (the project's attachment checks)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.cases.forms import attachments_help
+from portal.orgs.permissions import units_visible_to
+
+from . import permissions, selectors, services
+from .constants import ClauseStatus
+from .forms import FulfilmentForm
+from .models import Clause, Commitment, Fulfilment
+
+
+class ClauseInline(admin.TabularInline):
+    model = Clause
+    extra = 1
+    fields = ["number", "text", "due_date", "status", "fulfilled_on"]
+    readonly_fields = ["status", "fulfilled_on"]
+    show_change_link = True
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a promise once made stays on record
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    def _in_scope(self, request, obj) -> bool:
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ScopedAdmin):
+    list_display = ["title", "kind", "document_number", "unit", "enterprise", "signed_on"]
+    list_filter = ["kind"]
+    search_fields = ["title", "document_number"]
+    raw_id_fields = ["enterprise"]
+    fields = ["kind", "title", "document_number", "unit", "enterprise", "summary", "signed_on"]
+    inlines = [ClauseInline]
+
+    def get_queryset(self, request):
+        return selectors.commitments_for_admin(user=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = units_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class FulfilmentInline(admin.StackedInline):
+    model = Fulfilment
+    extra = 0
+    fields = ["fulfilled_on", "note", "recorded_by", "recorded_at", "answer", "answer_reason",
+              "answered_by", "answered_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Clause)
+class ClauseAdmin(ScopedAdmin):
+    list_display = ["commitment", "number", "due_date", "status", "fulfilled_on"]
+    list_filter = ["status"]
+    search_fields = ["commitment__title", "text"]
+    fields = ["commitment", "number", "text", "due_date", "status", "fulfilled_on", "case"]
+    readonly_fields = ["commitment", "status", "fulfilled_on", "case"]
+    inlines = [FulfilmentInline]
+    change_form_template = "commitments/admin/clause_change_form.html"
+
+    def get_queryset(self, request):
+        return selectors.clauses_for_admin(user=request.user)
+
+    def has_add_permission(self, request):
+        return False  # clauses are added on their commitment
+
+    def get_urls(self):
+        return [path("<int:pk>/record/", self.admin_site.admin_view(self.record_view),
+                     name="commitments_clause_record"), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        clause = self.get_queryset(request).filter(pk=object_id).first()
+        extra_context = {**(extra_context or {}), "may_record": bool(
+            clause and clause.status in (ClauseStatus.PENDING, ClauseStatus.DISPUTED)
+            and permissions.may_record(request.user, clause))}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_view(self, request, pk):
+        clause = self.get_queryset(request).filter(pk=pk).first()
+        if clause is None:
+            raise Http404(_("Not found."))
+        if not permissions.may_record(request.user, clause):
+            raise PermissionDenied
+        form = FulfilmentForm(request.POST or None, request.FILES or None)
+        form.fields["files"].help_text = attachments_help()
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.fulfilment_record(actor=request.user, clause=clause,
+                                           note=form.cleaned_data["note"],
+                                           fulfilled_on=form.cleaned_data["fulfilled_on"],
+                                           files=form.cleaned_data["files"])
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("The fulfilment is recorded; the enterprise is asked "
+                                            "to confirm it."))
+                return HttpResponseRedirect(reverse("admin:commitments_clause_change",
+                                                    args=[clause.pk]))
+        return TemplateResponse(request, "commitments/admin/record.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "clause": clause,
+            "form": form, "title": gettext_lazy("Record the fulfilment")},
+            status=400 if form.is_bound else 200)

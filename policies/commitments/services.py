@@ -1,0 +1,251 @@
+"""Every write on commitments. Other apps may call: nothing yet (the department's reports read
+selectors.unit_rates).
+
+Each function is one use case in one transaction: check the permission, lock the clause, check
+the transition table, write, append the ledger entry, write the notices (their e-mail goes out
+after commit). A clause overdue or disputed goes to supervision (督办) on the case engine once
+per cause, ever (ClauseSupervision's unique key, written with the engine's item).
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.cases.constants import SupervisionSource
+from portal.cases.kinds import Side
+from portal.cases.models import Case
+from portal.cases.services import attachments_check, case_open, supervision_open_automatic
+from portal.ledger.services import ledger_append
+from portal.notifications.services import notify
+from portal.workdays.services import next_working_day
+
+from . import permissions
+from .constants import ALLOWED_TRANSITIONS, KIND, Answer, Cause, ClauseStatus
+from .models import Clause, ClauseSupervision, EvidenceFile, Fulfilment
+
+logger = logging.getLogger(__name__)
+
+TEXT_MAX = 5000
+# The engine has no "disputed" source: a dispute is the enterprise's unhappiness with what
+# was done, the engine's nearest cause. The clause's own row (ClauseSupervision.cause) names
+# the real one. See docs/adr/0014-commitments.md.
+ENGINE_SOURCE = {Cause.OVERDUE: SupervisionSource.OVERDUE,
+                 Cause.DISPUTED: SupervisionSource.UNHAPPY}
+
+
+def _text(value, *, field: str, message) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message}, code="required")
+    if len(text) > TEXT_MAX:
+        raise ValidationError({field: _("Please keep this under %(max)d characters "
+                                        "(it has %(n)d).") % {"max": TEXT_MAX, "n": len(text)}},
+                              code="max_length")
+    return text
+
+
+def _lock(clause) -> Clause:
+    return (Clause.objects.select_for_update(of=("self",))
+            .select_related("commitment", "commitment__unit", "commitment__enterprise")
+            .get(pk=clause.pk if isinstance(clause, Clause) else clause))
+
+
+def _move(clause: Clause, to: str) -> None:
+    if to not in ALLOWED_TRANSITIONS[clause.status]:
+        raise ValidationError(
+            _("This clause is “%(status)s”: that step is not possible now.")
+            % {"status": clause.get_status_display()}, code="invalid_transition")
+    clause.status = to
+
+
+def _page(clause: Clause) -> str:
+    return reverse("commitments:detail", args=[clause.commitment_id])
+
+
+def _active_with_perm(codename_app: str, **filters):
+    app_label, codename = codename_app.split(".", 1)
+    return list(get_user_model().objects.filter(
+        is_active=True, groups__permissions__content_type__app_label=app_label,
+        groups__permissions__codename=codename, **filters).distinct())
+
+
+def unit_officials(unit_id) -> list:
+    return _active_with_perm(permissions.HANDLE_UNIT, unit_id=unit_id)
+
+
+def enterprise_members(enterprise_id) -> list:
+    if not enterprise_id:
+        return []
+    return _active_with_perm(permissions.ACT_FOR_ENTERPRISE, enterprise_id=enterprise_id)
+
+
+def effective_due_date(clause: Clause) -> datetime.date:
+    """A due date on a holiday falls due on the next working day (portal.workdays)."""
+    return next_working_day(clause.due_date)
+
+
+@transaction.atomic
+def fulfilment_record(*, actor, clause: Clause, note: str, files=(),
+                      fulfilled_on: datetime.date | None = None) -> Fulfilment:
+    """Record what the unit did to keep `clause`, with its evidence files; the enterprise
+    party is told and asked to confirm."""
+    clause = _lock(clause)
+    if not permissions.may_record(actor, clause):
+        raise PermissionDenied(_("Only an official of the responsible unit may record the "
+                                 "fulfilment of this commitment."))
+    note = _text(note, field="note", message=_("Say what was done to keep this commitment."))
+    today = timezone.localdate()
+    fulfilled_on = fulfilled_on or today
+    if fulfilled_on > today:
+        raise ValidationError({"fulfilled_on": _("The fulfilment date cannot be in the "
+                                                 "future.")}, code="future")
+    files = list(files or [])
+    inspected = attachments_check(files)  # every file checked before anything is saved
+    _move(clause, ClauseStatus.FULFILLED)
+    clause.fulfilled_on = fulfilled_on
+    clause.save(update_fields=["status", "fulfilled_on"])
+    fulfilment = Fulfilment.objects.create(clause=clause, note=note, fulfilled_on=fulfilled_on,
+                                           recorded_by=actor)
+    for f, info in zip(files, inspected, strict=True):
+        if hasattr(f, "seek"):
+            f.seek(0)
+        evidence = EvidenceFile(fulfilment=fulfilment, original_name=info.original_name,
+                                content_type=info.content_type, size=info.size,
+                                sha256=info.sha256)
+        evidence.file.save(f"evidence{info.extension}", f if isinstance(f, File) else File(f),
+                           save=False)
+        evidence.save()
+    ledger_append(actor=actor, action="commitments.fulfilment_recorded", obj=clause, payload={
+        "commitment": clause.commitment_id, "fulfilment": fulfilment.pk,
+        "fulfilled_on": fulfilled_on, "files": [i.sha256 for i in inspected]})
+    recipients = enterprise_members(clause.commitment.enterprise_id)
+    if recipients:
+        notify(recipients=recipients,
+               subject=format_lazy(gettext_lazy("{unit} recorded the fulfilment of a commitment "
+                                                "to you: please confirm or dispute it"),
+                                   unit=clause.commitment.unit.display_name),
+               body=f"{clause.commitment.title}\n{clause.text}",
+               url=_page(clause), dedup_key=f"commitments:recorded:{fulfilment.pk}")
+    return fulfilment
+
+
+def _latest_fulfilment(clause: Clause) -> Fulfilment:
+    return Fulfilment.objects.select_for_update().filter(clause=clause).latest("recorded_at", "id")
+
+
+@transaction.atomic
+def fulfilment_confirm(*, actor, clause: Clause) -> Fulfilment:
+    """The enterprise party confirms that the clause was kept."""
+    clause = _lock(clause)
+    if not permissions.may_confirm(actor, clause):
+        raise PermissionDenied(_("Only the enterprise the agreement is made with may confirm "
+                                 "its fulfilment."))
+    _move(clause, ClauseStatus.CONFIRMED)
+    clause.save(update_fields=["status"])
+    fulfilment = _latest_fulfilment(clause)
+    fulfilment.answer, fulfilment.answered_by = Answer.CONFIRMED, actor
+    fulfilment.answered_at = timezone.now()
+    fulfilment.save(update_fields=["answer", "answered_by", "answered_at"])
+    ledger_append(actor=actor, action="commitments.fulfilment_confirmed", obj=clause,
+                  payload={"commitment": clause.commitment_id, "fulfilment": fulfilment.pk})
+    return fulfilment
+
+
+@transaction.atomic
+def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
+    """The enterprise says the clause was not kept, with its reason; the unit is told and the
+    clause goes to supervision (督办)."""
+    clause = _lock(clause)
+    if not permissions.may_dispute(actor, clause):
+        raise PermissionDenied(_("Only the enterprise the agreement is made with may dispute "
+                                 "its fulfilment."))
+    reason = _text(reason, field="reason",
+                   message=_("Say why you dispute the fulfilment, so the unit can act on it."))
+    _move(clause, ClauseStatus.DISPUTED)
+    clause.save(update_fields=["status"])
+    fulfilment = _latest_fulfilment(clause)
+    fulfilment.answer, fulfilment.answer_reason = Answer.DISPUTED, reason
+    fulfilment.answered_by, fulfilment.answered_at = actor, timezone.now()
+    fulfilment.save(update_fields=["answer", "answer_reason", "answered_by", "answered_at"])
+    ledger_append(actor=actor, action="commitments.fulfilment_disputed", obj=clause, payload={
+        "commitment": clause.commitment_id, "fulfilment": fulfilment.pk, "reason": reason})
+    recipients = unit_officials(clause.commitment.unit_id)
+    if recipients:
+        notify(recipients=recipients,
+               subject=format_lazy(gettext_lazy("An enterprise disputed the fulfilment of "
+                                                "“{title}”"), title=clause.commitment.title),
+               body=f"{clause.text}\n\n{reason}",
+               url=reverse("admin:commitments_clause_change", args=[clause.pk]),
+               dedup_key=f"commitments:disputed:{fulfilment.pk}")
+    clause_supervise(clause=clause, cause=Cause.DISPUTED, detail=reason)
+    return fulfilment
+
+
+def clause_supervise(*, clause: Clause, cause: str, detail: str = "") -> ClauseSupervision | None:
+    """Open the supervision item (督办) `cause` calls for on `clause`, once per clause and cause;
+    return None when it was opened before. Call holding the clause's row lock (_lock)."""
+    if ClauseSupervision.objects.filter(clause=clause, cause=cause).exists():
+        return None
+    commitment = clause.commitment
+    if clause.case_id is None:
+        # Stored text, read by the department: written in the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Commitment of %(unit)s: %(title)s, clause %(n)s") % {
+                "unit": commitment.unit.name, "title": commitment.title, "n": clause.number}
+        case = case_open(kind=KIND, actor=None, side=Side.SYSTEM, title=title[:200],
+                         description=f"{commitment.document_number}\n{clause.text}".strip())
+        clause.case = case
+        clause.save(update_fields=["case"])
+    case = Case.objects.select_for_update().get(pk=clause.case_id)
+    item = supervision_open_automatic(case=case, source=ENGINE_SOURCE[cause],
+                                      unit=commitment.unit)
+    if item is None:  # the engine already holds one (e.g. its own overdue scan on this case)
+        return None
+    row = ClauseSupervision.objects.create(clause=clause, cause=cause, item=item)
+    ledger_append(actor=None, action="commitments.supervision_opened", obj=clause,
+                  payload={"cause": cause, "item": item.pk, "case": case.pk, "detail": detail})
+    return row
+
+
+def clause_overdue_ids(*, today: datetime.date | None = None) -> list[int]:
+    """Return the clauses past their (working-day) due date, not yet fulfilled, and not yet
+    supervised for it."""
+    today = today or timezone.localdate()
+    candidates = (Clause.objects.filter(status=ClauseStatus.PENDING, due_date__lt=today)
+                  .exclude(supervisions__cause=Cause.OVERDUE)
+                  .values_list("pk", "due_date"))
+    return [pk for pk, due in candidates if next_working_day(due) < today]
+
+
+def clause_escalate_overdue(*, clause_id: int) -> bool:
+    """Send one overdue clause to supervision; False when another run did, or it was kept."""
+    with transaction.atomic():
+        clause = (Clause.objects.select_for_update(of=("self",), skip_locked=True)
+                  .select_related("commitment", "commitment__unit")
+                  .filter(pk=clause_id).first())
+        if clause is None or clause.status != ClauseStatus.PENDING:
+            return False
+        if effective_due_date(clause) >= timezone.localdate():
+            return False
+        return clause_supervise(clause=clause, cause=Cause.OVERDUE) is not None
+
+
+def clauses_scan_overdue() -> int:
+    """The daily job: every overdue clause to supervision, once. Return how many opened."""
+    opened = 0
+    for clause_id in clause_overdue_ids():
+        try:
+            opened += clause_escalate_overdue(clause_id=clause_id)
+        except Exception:  # one bad row must not stop the others; the next run retries it
+            logger.exception("could not send overdue clause %s to supervision", clause_id)
+    return opened

@@ -1,0 +1,25 @@
+"""Celery tasks of commitments. PERIODIC_TASKS become django-celery-beat rows
+(portal/core/schedules.py); the department may change the schedule in the admin."""
+
+from celery import shared_task
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+
+PERIODIC_TASKS = [
+    {
+        "name": "commitments: overdue clauses to supervision",
+        "task": "policies.commitments.tasks.commitments_scan_overdue",
+        "crontab": {"minute": "20", "hour": "1"},
+        "description": _("Send every commitment clause past its due date (a holiday moves it to "
+                         "the next working day) and not yet fulfilled to supervision (督办), once "
+                         "per clause."),
+    },
+]
+
+
+@shared_task(acks_late=True, ignore_result=False, autoretry_for=(Exception,), retry_backoff=60,
+             max_retries=3, soft_time_limit=1500, time_limit=1800)
+def commitments_scan_overdue() -> int:
+    """Open the supervision items of overdue clauses; return how many. Safe to run twice."""
+    return services.clauses_scan_overdue()
