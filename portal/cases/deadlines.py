@@ -13,7 +13,7 @@ end of `due` (add_working_days(start, n)). Its marks:
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.core.cache import caches
 from django.utils import timezone
 
 from portal.workdays.services import add_working_days, working_days_between
@@ -22,28 +22,44 @@ from .constants import ReminderMark, Stage
 from .kinds import kind_spec
 
 
+def deadline_rules() -> list[tuple[str, str, str, int | None, int]]:
+    """Every DeadlineRule as (kind, stage, subtype, category id, working days): a few dozen
+    rows, kept in memory as the engine settings are (models.CONFIG_MEMO_SECONDS)."""
+    from .models import CONFIG_MEMO_SECONDS, DEADLINE_RULES_MEMO_KEY, DeadlineRule
+
+    memo = caches["fragments"]
+    rules = memo.get(DEADLINE_RULES_MEMO_KEY)
+    if rules is None:
+        rules = list(DeadlineRule.objects.order_by().values_list(
+            "kind", "stage", "subtype", "category_id", "working_days"))
+        memo.set(DEADLINE_RULES_MEMO_KEY, rules, CONFIG_MEMO_SECONDS)
+    return rules
+
+
 def deadline_working_days(*, kind: str, stage: str, subtype: str = "", category=None) -> int:
-    """Return the working days a stage may take, from the most specific DeadlineRule."""
-    from .models import DeadlineRule
+    """Return the working days a stage may take, from the most specific DeadlineRule.
 
-    category_ids = [c for c in (getattr(category, "pk", None),
-                                getattr(category, "parent_id", None)) if c]
-    rules = DeadlineRule.objects.filter(kind=kind, stage=stage).filter(
-        Q(subtype=subtype or "") | Q(subtype=""),
-    ).filter(Q(category__isnull=True) | Q(category_id__in=category_ids))
-
-    def specificity(rule) -> tuple[int, int]:
-        if rule.category_id is None:
+    A rule naming the category beats one naming its parent, which beats one naming none;
+    among those, one naming the subtype beats one for any subtype."""
+    own = getattr(category, "pk", None)
+    parent = getattr(category, "parent_id", None)
+    best, best_rank = None, None
+    for rule_kind, rule_stage, rule_subtype, rule_category, days in deadline_rules():
+        if rule_kind != kind or rule_stage != stage or rule_subtype not in ("", subtype or ""):
+            continue
+        if rule_category is None:
             level = 0
-        elif category is not None and rule.category_id == category.pk:
+        elif own is not None and rule_category == own:
             level = 2
-        else:
+        elif parent is not None and rule_category == parent:
             level = 1
-        return (level, 1 if rule.subtype else 0)
-
-    best = max(rules, key=specificity, default=None)
+        else:
+            continue
+        rank = (level, 1 if rule_subtype else 0)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = days, rank
     if best is not None:
-        return best.working_days
+        return best
     spec = kind_spec(kind)
     if stage == Stage.ACCEPTANCE:
         return spec.default_acceptance_days

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +89,13 @@ class Category(models.Model):
             raise ValidationError({"parent": _(
                 "Categories have one level of sub-categories: choose a top-level parent."
             )})
+
+
+# The department's configuration (engine settings, deadline rules), read on every step, is kept
+# in each process's memory this long; a save in the admin drops it at once in that process.
+CONFIG_MEMO_SECONDS = 10
+SETTINGS_MEMO_KEY = "cases:engine-settings"
+DEADLINE_RULES_MEMO_KEY = "cases:deadline-rules"
 
 
 class DeadlineRule(models.Model):
@@ -172,7 +181,14 @@ class EngineSettings(models.Model):
 
     @classmethod
     def load(cls) -> "EngineSettings":
-        obj, _created = cls.objects.get_or_create(pk=1)
+        """The settings, kept in this process's memory for a few seconds (CONFIG_MEMO_SECONDS)
+        and dropped when saved here (signals below); another process sees a change within
+        those seconds. Every step and form reads them: one query less on each."""
+        memo = caches["fragments"]
+        obj = memo.get(SETTINGS_MEMO_KEY)
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+            memo.set(SETTINGS_MEMO_KEY, obj, CONFIG_MEMO_SECONDS)
         return obj
 
 
@@ -572,3 +588,13 @@ class ReplyTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def _forget_config(sender, **kwargs):
+    caches["fragments"].delete_many([SETTINGS_MEMO_KEY, DEADLINE_RULES_MEMO_KEY])
+
+
+for _model in (EngineSettings, DeadlineRule):
+    post_save.connect(_forget_config, sender=_model, dispatch_uid=f"forget-config-{_model.__name__}")
+    post_delete.connect(_forget_config, sender=_model,
+                        dispatch_uid=f"forget-config-{_model.__name__}")

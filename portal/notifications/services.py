@@ -3,7 +3,8 @@
 Other apps may call:
 
 - `notify(recipients=..., subject=..., body=..., url=..., dedup_key=...)` — tell people
-  something, in their own language, in the inbox and (if they want it) by e-mail.
+  something, in their own language, in the inbox and (if they want it) by e-mail;
+  `notify_many([Message(...), ...])` — several such messages in one write.
 
 The rest (`notification_mark_read`, `notification_mark_all_read`,
 `notification_preferences_update`, `notification_email_deliver`,
@@ -69,7 +70,17 @@ def _one_line(text: str) -> str:
 # notify
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Message:
+    """One thing to tell some people (see `notify`); `notify_many` writes several at once."""
+
+    recipients: Iterable[User]
+    subject: object
+    body: object = ""
+    url: str = ""
+    dedup_key: str | None = None
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -96,48 +107,60 @@ def notify(
     Return the notifications created (none for recipients who already had `dedup_key`).
     Raise ValidationError, saving nothing, for a `url` that is not a path on this site.
     """
-    people: dict[int, User] = {}
-    for user in recipients:
-        if user.is_active:
-            people.setdefault(user.pk, user)
-    if not people:
-        return []
+    return notify_many([Message(recipients, subject, body, url, dedup_key)])
 
-    rendered: dict[str, tuple[str, str]] = {}
-    now = timezone.now()
+
+def notify_many(messages: Iterable[Message]) -> list[Notification]:
+    """`notify` for several messages at once (a step that tells the department and the
+    enterprise): one look for earlier copies, one insert, one e-mail task for all."""
     rows = []
-    for user in people.values():
-        language = user_language(user)
-        if language not in rendered:
-            with translation.override(language):
-                rendered[language] = (
-                    Truncator(_one_line(str(subject))).chars(SUBJECT_MAX), str(body),
-                )
-        text_subject, text_body = rendered[language]
-        email = wants_email(user)
-        row = Notification(
-            recipient=user, subject=text_subject, body=text_body, url=url, dedup_key=dedup_key,
-            email_status=(Notification.EmailStatus.PENDING if email
-                          else Notification.EmailStatus.NOT_WANTED),
-            email_due_at=now if email else None,
-        )
-        # Uniqueness of (recipient, dedup_key) is handled below in one query, not per row.
-        row.full_clean(exclude=["recipient"], validate_unique=False, validate_constraints=False)
-        rows.append(row)
-
-    created = _create_new(rows, dedup_key=dedup_key)
-    pending = [n.pk for n in created if n.email_status == Notification.EmailStatus.PENDING]
-    _queue_emails(pending)
+    now = timezone.now()
+    for message in messages:
+        people: dict[int, User] = {}
+        for user in message.recipients:
+            if user.is_active:
+                people.setdefault(user.pk, user)
+        rendered: dict[str, tuple[str, str]] = {}
+        for user in people.values():
+            language = user_language(user)
+            if language not in rendered:
+                with translation.override(language):
+                    rendered[language] = (
+                        Truncator(_one_line(str(message.subject))).chars(SUBJECT_MAX),
+                        str(message.body),
+                    )
+            text_subject, text_body = rendered[language]
+            email = wants_email(user)
+            row = Notification(
+                recipient=user, subject=text_subject, body=text_body, url=message.url,
+                dedup_key=message.dedup_key,
+                email_status=(Notification.EmailStatus.PENDING if email
+                              else Notification.EmailStatus.NOT_WANTED),
+                email_due_at=now if email else None,
+            )
+            # Uniqueness of (recipient, dedup_key) is handled below in one query, not per row.
+            row.full_clean(exclude=["recipient"], validate_unique=False,
+                           validate_constraints=False)
+            rows.append(row)
+    if not rows:
+        return []
+    # Inside a step, the step's own transaction is enough (no savepoint of our own); bad input
+    # was refused above, before any write, so a caller may catch it and carry on.
+    with transaction.atomic(savepoint=False):
+        created = _create_new(rows)
+        _queue_emails([n.pk for n in created
+                       if n.email_status == Notification.EmailStatus.PENDING])
     return created
 
 
-def _create_new(rows: list[Notification], *, dedup_key: str | None) -> list[Notification]:
+def _create_new(rows: list[Notification]) -> list[Notification]:
+    keys = {r.dedup_key for r in rows if r.dedup_key is not None}
     for attempt in range(2):
-        if dedup_key is not None:
+        if keys:
             taken = set(Notification.objects.filter(
-                dedup_key=dedup_key, recipient_id__in=[r.recipient_id for r in rows],
-            ).values_list("recipient_id", flat=True))
-            rows = [r for r in rows if r.recipient_id not in taken]
+                dedup_key__in=keys, recipient_id__in={r.recipient_id for r in rows},
+            ).values_list("recipient_id", "dedup_key"))
+            rows = [r for r in rows if (r.recipient_id, r.dedup_key) not in taken]
         if not rows:
             return []
         try:
@@ -145,7 +168,7 @@ def _create_new(rows: list[Notification], *, dedup_key: str | None) -> list[Noti
             with transaction.atomic():
                 return Notification.objects.bulk_create(rows)
         except IntegrityError:
-            if dedup_key is None or attempt:
+            if not keys or attempt:
                 raise
             # Another transaction created some of them meanwhile: look again, once.
     return []

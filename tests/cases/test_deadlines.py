@@ -129,3 +129,25 @@ def test_a_correction_of_the_calendar_by_the_department_moves_new_due_dates(dept
         second = services.case_sign_for(
             case=assigned_case(dept, unit, subtype=AppealType.INQUIRY), actor=official)
     assert (first.due_date, second.due_date) == (D(2026, 3, 4), D(2026, 3, 5))
+
+
+@pytest.mark.django_db
+def test_rules_and_settings_kept_in_memory_change_when_the_department_saves_them():
+    """Rules and engine settings are read on every step and kept in the process's memory
+    (models.CONFIG_MEMO_SECONDS); a save or delete in the admin takes effect at once."""
+    from portal.cases.models import EngineSettings
+
+    kind, stage = APPEAL_KIND, Stage.HANDLING
+    before = deadline_working_days(kind=kind, stage=stage, subtype=AppealType.INQUIRY)
+    rule = DeadlineRule.objects.get(kind=kind, stage=stage, subtype=AppealType.INQUIRY,
+                                    category=None)
+    rule.working_days = before + 7
+    rule.save()
+    assert deadline_working_days(kind=kind, stage=stage, subtype=AppealType.INQUIRY) == before + 7
+    rule.delete()
+    assert deadline_working_days(kind=kind, stage=stage, subtype=AppealType.INQUIRY) != before + 7
+
+    settings = EngineSettings.load()
+    settings.attachment_max_count = 3
+    settings.save()
+    assert EngineSettings.load().attachment_max_count == 3

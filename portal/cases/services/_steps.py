@@ -19,7 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from portal.ledger.services import ledger_append
-from portal.notifications.services import notify
+from portal.notifications.services import Message, notify_many
 
 from .. import deadlines, permissions
 from ..constants import ACTION_VERBS, Action, Stage
@@ -93,7 +93,8 @@ def users_with_perm(dotted: str):
 
     The holders' ids are read first (the members of the permission's groups and whoever holds
     it directly: a few dozen), then the users by primary key. Joining every user to their groups
-    and permissions with an OR and a DISTINCT scanned all 400,000 users on each submission.
+    and permissions with an OR and a DISTINCT scanned all 400,000 users on each submission, and
+    so does the same IN with the holders as a subquery (the planner does not read them first).
     """
     app_label, codename = dotted.split(".", 1)
     user_model = get_user_model()
@@ -155,25 +156,30 @@ def to_submitter(case: Case, key: str, *, body="", include_actor: bool = False,
                   for_submitter=True, include_actor=include_actor)
 
 
-def notify_in_step(case: Case, notice: Notice, *, dedup_key: str, actor=None) -> None:
-    """Write `notice` (inbox rows, e-mail outbox rows) in the step's own transaction.
+def step_messages(case: Case, notices, *, event_id: int, actor=None) -> list[Message]:
+    """The inbox messages of a step's notices, to be written in the step's own transaction.
 
     The rows commit or roll back with the step: a crash after commit cannot lose them, and
     only the e-mail delivery is queued after commit (a sweeper sends what the queue missed;
     ADR 0004). A sealed kind's submitter is told by the kind itself, never through rows that
-    would tie the person to the case.
+    would tie the person to the case. Each notice's key names the event and its place.
     """
     spec = kind_spec(case.kind)
-    if notice.for_submitter and spec.sealed:
-        if spec.notify_sealed_submitter is not None:
-            spec.notify_sealed_submitter(case, notice.subject, notice.body)
-        return
-    recipients = [u for u in notice.recipients
-                  if notice.include_actor or actor is None or u.pk != actor.pk]
-    if not recipients:
-        return
-    notify(recipients=recipients, subject=notice.subject, body=notice.body,
-           url=case_url(case, for_submitter=notice.for_submitter), dedup_key=dedup_key)
+    messages = []
+    for index, notice in enumerate(notices):
+        if notice is None:
+            continue
+        if notice.for_submitter and spec.sealed:
+            if spec.notify_sealed_submitter is not None:
+                spec.notify_sealed_submitter(case, notice.subject, notice.body)
+            continue
+        recipients = [u for u in notice.recipients
+                      if notice.include_actor or actor is None or u.pk != actor.pk]
+        if recipients:
+            messages.append(Message(recipients, notice.subject, notice.body,
+                                    case_url(case, for_submitter=notice.for_submitter),
+                                    f"cases:event:{event_id}:{index}"))
+    return messages
 
 
 # --- who acted as what --------------------------------------------------------------------
@@ -258,10 +264,7 @@ def record_step(case: Case, *, actor, action: str, to_status: str | None = None,
         "reference": case.reference, "event": event.pk, "from": event.from_status,
         "to": event.to_status, **extra,
     })
-    for index, notice in enumerate(notices):
-        if notice is not None:
-            notify_in_step(case, notice, dedup_key=f"cases:event:{event.pk}:{index}",
-                           actor=actor)
+    notify_many(step_messages(case, notices, event_id=event.pk, actor=actor))
     if case.parent_id and event.to_status != from_status:
         from .parts import parts_roll_up  # parts records its own steps through this module
 
