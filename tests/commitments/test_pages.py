@@ -1,0 +1,157 @@
+"""The enterprise's pages (dispute on a phone-first page, refusals), the public rate page's
+figures and its query count, the API, and the officials' admin (scope, recording evidence)."""
+
+import datetime
+
+import pytest
+import time_machine
+from rest_framework.test import APIClient
+
+from policies.commitments import services
+from policies.commitments.constants import ClauseStatus, CommitmentKind
+from policies.commitments.models import Clause, Fulfilment
+from portal.cases.models import SupervisionItem
+from tests.cases.factories import EXE_BYTES, PDF_BYTES, local_dt, upload
+from tests.factories import department_staff, enterprise_user, unit_official
+from tests.totp import login
+
+from .factories import commitment
+
+pytestmark = pytest.mark.django_db
+
+NOW = local_dt(2026, 7, 15, 10, 0)  # a Wednesday
+
+
+def _record(official, clause, on):
+    return services.fulfilment_record(actor=official, clause=clause, note="已兑现。",
+                                      fulfilled_on=on, files=[])
+
+
+@pytest.fixture
+def recorded():
+    official = unit_official()
+    c = commitment(unit=official.unit)
+    member = enterprise_user(c.enterprise)
+    clause = c.clauses.get()
+    _record(official, clause, datetime.date(2026, 6, 1))
+    return c, clause, official, member
+
+
+def test_the_enterprise_disputes_on_its_page_and_a_blank_reason_is_refused(client, recorded):
+    c, clause, official, member = recorded
+    client.force_login(member)
+    page = client.get(f"/commitments/{c.pk}/").content.decode()
+    assert "Confirm it was kept" in page and "Send my dispute" in page
+    bad = client.post(f"/commitments/clauses/{clause.pk}/dispute/", {f"c{clause.pk}-reason": " "})
+    assert bad.status_code == 400
+    assert "Say why you dispute the fulfilment" in bad.content.decode()
+    assert Clause.objects.get().status == ClauseStatus.FULFILLED
+    ok = client.post(f"/commitments/clauses/{clause.pk}/dispute/",
+                     {f"c{clause.pk}-reason": "奖励只到账一半。"}, follow=True)
+    assert "Your dispute was sent to" in ok.content.decode()
+    assert Clause.objects.get().status == ClauseStatus.DISPUTED
+    assert SupervisionItem.objects.count() == 1
+    # A second submit of the same form changes nothing and opens nothing.
+    again = client.post(f"/commitments/clauses/{clause.pk}/dispute/",
+                        {f"c{clause.pk}-reason": "奖励只到账一半。"}, follow=True)
+    assert "that step is not possible now" in again.content.decode()
+    assert SupervisionItem.objects.count() == 1
+
+
+def test_another_enterprise_neither_sees_the_agreement_nor_confirms_it(client, recorded):
+    c, clause, official, member = recorded
+    client.force_login(enterprise_user())
+    assert client.get(f"/commitments/{c.pk}/").status_code == 404
+    assert client.post(f"/commitments/clauses/{clause.pk}/confirm/").status_code == 404
+    assert Clause.objects.get().status == ClauseStatus.FULFILLED
+
+
+def test_the_rate_page_counts_each_unit_in_a_fixed_number_of_queries(client,
+                                                                     django_assert_num_queries):
+    with time_machine.travel(NOW, tick=False):
+        a, b = unit_official(), unit_official()
+        due = datetime.date(2026, 6, 30)
+        ca = commitment(unit=a.unit, clauses=4, due=due)
+        on_time, late, disputed, overdue = ca.clauses.order_by("number")
+        _record(a, on_time, datetime.date(2026, 6, 29))
+        _record(a, late, datetime.date(2026, 7, 2))
+        _record(a, disputed, datetime.date(2026, 6, 1))
+        services.fulfilment_dispute(actor=enterprise_user(ca.enterprise), clause=disputed,
+                                    reason="没有到账")
+        commitment(unit=b.unit, clauses=2, due=datetime.date(2026, 12, 31),
+                   kind=CommitmentKind.PUBLIC_SERVICE)
+        with django_assert_num_queries(1):  # one query, whatever the number of units
+            page = client.get("/commitments/rates/")
+    html = page.content.decode()
+    row_a = html.split(f'id="unit-{a.unit.code}"')[1].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in row_a.split("<td>")[1:]]
+    assert cells == ["1", "1", "1", "1", "0", "25.0 %"]
+    row_b = html.split(f'id="unit-{b.unit.code}"')[1].split("</tr>")[0]
+    assert [c.split("</td>")[0] for c in row_b.split("<td>")[1:]] == ["0", "0", "0", "0", "2", "—"]
+    assert overdue.status == ClauseStatus.PENDING
+    api = APIClient().get("/api/v1/commitments/rates/").json()
+    assert {r["code"]: (r["on_time"], r["overdue"], r["rate"]) for r in api} == {
+        a.unit.code: (1, 1, 25.0), b.unit.code: (0, 0, None)}
+
+
+def test_api_lists_what_the_reader_may_see_and_refuses_a_stranger(recorded):
+    c, clause, official, member = recorded
+    public = commitment(unit=official.unit, kind=CommitmentKind.PUBLIC_SERVICE, title="一日办结")
+    api = APIClient()
+    assert [r["title"] for r in api.get("/api/v1/commitments/").json()] == ["一日办结"]
+    api.force_authenticate(member)
+    assert {r["id"] for r in api.get("/api/v1/commitments/").json()} == {c.pk, public.pk}
+    detail = api.get(f"/api/v1/commitments/{c.pk}/").json()
+    assert detail["clauses"][0]["status"] == "fulfilled"
+    blank = api.post(f"/api/v1/commitments/clauses/{clause.pk}/dispute/", {"reason": ""},
+                     format="json")
+    assert blank.status_code == 400
+    stranger = APIClient()
+    stranger.force_authenticate(enterprise_user())
+    assert stranger.post(f"/api/v1/commitments/clauses/{clause.pk}/confirm/").status_code == 404
+    assert api.post(f"/api/v1/commitments/clauses/{clause.pk}/confirm/").json()["status"] == \
+        "confirmed"
+    schema = APIClient().get("/api/schema/").content.decode()
+    assert "/api/v1/commitments/rates/" in schema and "/api/v1/commitments/clauses/{id}/dispute/" \
+        in schema
+
+
+def test_admin_scope_a_unit_official_sees_only_their_unit(client):
+    mine, theirs = unit_official(), unit_official()
+    own = commitment(unit=mine.unit, title="本单位协议")
+    other = commitment(unit=theirs.unit, title="他单位协议")
+    login(client, mine)
+    listing = client.get("/admin/commitments/commitment/").content.decode()
+    assert "本单位协议" in listing and "他单位协议" not in listing
+    assert client.get(f"/admin/commitments/commitment/{other.pk}/change/").status_code == 302
+    other_clause = other.clauses.get()
+    assert client.get(f"/admin/commitments/clause/{other_clause.pk}/record/").status_code == 404
+    # Adding a commitment for another unit is refused by the form.
+    response = client.post("/admin/commitments/commitment/add/", {
+        "kind": "public_service", "title": "越权承诺", "unit": theirs.unit.pk,
+        "clauses-TOTAL_FORMS": "0", "clauses-INITIAL_FORMS": "0"})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    dept = department_staff()
+    login(client, dept)
+    listing = client.get("/admin/commitments/commitment/").content.decode()
+    assert "本单位协议" in listing and "他单位协议" in listing
+    # The department sees every clause but records no unit's evidence.
+    assert client.get(f"/admin/commitments/clause/{own.clauses.get().pk}/record/").status_code == 403
+
+
+def test_the_official_records_evidence_in_the_admin_and_bad_files_are_refused(client):
+    official = unit_official()
+    c = commitment(unit=official.unit)
+    clause = c.clauses.get()
+    login(client, official)
+    change = client.get(f"/admin/commitments/clause/{clause.pk}/change/").content.decode()
+    assert "Record the fulfilment" in change
+    url = f"/admin/commitments/clause/{clause.pk}/record/"
+    bad = client.post(url, {"note": "已拨付", "files": [upload("a.pdf", PDF_BYTES),
+                                                       upload("b.pdf", EXE_BYTES)]})
+    assert bad.status_code == 400 and "is not a file type we accept" in bad.content.decode()
+    assert not Fulfilment.objects.exists()
+    ok = client.post(url, {"note": "已拨付", "files": [upload("a.pdf", PDF_BYTES)]})
+    assert ok.status_code == 302
+    assert Clause.objects.get().status == ClauseStatus.FULFILLED
+    assert Fulfilment.objects.get().files.get().original_name == "a.pdf"
