@@ -217,8 +217,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits for Redis as long as it is away, trying every 2 s (portal.celery.Consumer).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CONSUMER = "portal.celery:Consumer"
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A request publishes once and gives up at once when Redis is away (issue 16: it used to retry
+# for the whole 2 s connection timeout, twice per appeal): no retries while connecting
+# (max_retries 0), a 100 ms connect timeout for a Redis that does not answer at all. Workers
+# and beat keep retrying on their own (portal/celery.py). visibility_timeout: a task whose
+# worker died unacknowledged is handed out again after this long; it is longer than the
+# longest countdown a task sets (the e-mail backoff caps at one hour).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 0.1, "socket_timeout": 5, "max_retries": 0,
+    "visibility_timeout": 2 * 3600,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 REST_FRAMEWORK = {
