@@ -133,7 +133,7 @@ def fulfilment_record(*, actor, clause: Clause, note: str, files=(),
         notify(recipients=recipients,
                subject=format_lazy(gettext_lazy("{unit} recorded the fulfilment of a commitment "
                                                 "to you: please confirm or dispute it"),
-                                   unit=clause.commitment.unit.display_name),
+                                   unit=clause.commitment.unit),  # named in each reader's language
                body=f"{clause.commitment.title}\n{clause.text}",
                url=_page(clause), dedup_key=f"commitments:recorded:{fulfilment.pk}")
     return fulfilment
