@@ -155,3 +155,14 @@ def test_the_official_records_evidence_in_the_admin_and_bad_files_are_refused(cl
     assert ok.status_code == 302
     assert Clause.objects.get().status == ClauseStatus.FULFILLED
     assert Fulfilment.objects.get().files.get().original_name == "a.pdf"
+
+
+def test_the_department_works_the_supervision_case_in_the_engines_admin(client, recorded):
+    c, clause, official, member = recorded
+    services.fulfilment_dispute(actor=member, clause=clause, reason="资金只到账一半。")
+    clause.refresh_from_db()
+    login(client, department_staff())
+    page = client.get(f"/admin/cases/case/{clause.case_id}/change/")
+    assert page.status_code == 200 and "给予落户奖励100万元" in page.content.decode()
+    listing = client.get("/admin/cases/supervisionitem/")
+    assert listing.status_code == 200 and clause.case.reference in listing.content.decode()
