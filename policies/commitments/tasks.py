@@ -10,7 +10,7 @@ PERIODIC_TASKS = [
     {
         "name": "commitments: overdue clauses to supervision",
         "task": "policies.commitments.tasks.commitments_scan_overdue",
-        "crontab": {"minute": "20", "hour": "1"},
+        "crontab": {"minute": "30", "hour": "2"},
         "description": _("Send every commitment clause past its due date (a holiday moves it to "
                          "the next working day) and not yet fulfilled to supervision (督办), once "
                          "per clause."),

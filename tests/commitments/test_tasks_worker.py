@@ -21,7 +21,7 @@ from .factories import commitment
 def test_the_overdue_job_queued_twice_opens_one_item(celery_worker):
     official = unit_official()
     c = commitment(unit=official.unit, due=datetime.date(2026, 11, 30))  # a Monday
-    with time_machine.travel(local_dt(2026, 12, 2, 1, 20), tick=True):
+    with time_machine.travel(local_dt(2026, 12, 2, 2, 30), tick=True):
         tasks.commitments_scan_overdue.delay()
         tasks.commitments_scan_overdue.delay()
         runs = celery_worker.wait_for_runs("policies.commitments.tasks.commitments_scan_overdue",
@@ -37,4 +37,4 @@ def test_the_overdue_job_queued_twice_opens_one_item(celery_worker):
 def test_the_job_is_declared_for_beat_daily():
     entry = next(e for e in declared_periodic_tasks()
                  if e["task"] == "policies.commitments.tasks.commitments_scan_overdue")
-    assert entry["crontab"] == {"minute": "20", "hour": "1"}
+    assert entry["crontab"] == {"minute": "30", "hour": "2"}
