@@ -102,3 +102,116 @@ def stop_process(process: subprocess.Popen, sig=signal.SIGTERM, timeout: float =
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+class SmtpSink:
+    """A tiny SMTP server that keeps what it accepts: [(recipients, raw message bytes)].
+
+    `hold_next()` makes it stall the next message at its DATA command until `release()`, so
+    a test can kill the sender mid-send; a message whose sender vanished is not kept (a real
+    server delivers nothing it has not acknowledged).
+    """
+
+    def __init__(self):
+        import socketserver
+        import threading
+
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.lock = threading.Lock()
+        self.held = threading.Event()  # a sender is stalled at DATA
+        self._hold = False
+        self._release = threading.Event()
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                rcpts: list[str] = []
+                self.wfile.write(b"220 sink\r\n")
+                while line := self.rfile.readline():
+                    verb = line[:4].upper()
+                    if verb in (b"EHLO", b"HELO"):
+                        self.wfile.write(b"250 sink\r\n")
+                    elif verb == b"RCPT":
+                        rcpts.append(line.split(b":", 1)[1].strip(b" <>\r\n").decode())
+                        self.wfile.write(b"250 ok\r\n")
+                    elif verb == b"DATA":
+                        if sink._take_hold():
+                            sink.held.set()
+                            sink._release.wait(60)
+                        self.wfile.write(b"354 go\r\n")
+                        data = b""
+                        while (chunk := self.rfile.readline()) and chunk != b".\r\n":
+                            data += chunk
+                        if not chunk:
+                            return  # the sender vanished mid-message: nothing delivered
+                        with sink.lock:
+                            sink.messages.append((rcpts, data))
+                        rcpts = []
+                        self.wfile.write(b"250 queued\r\n")
+                    elif verb == b"QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:  # MAIL, RSET, NOOP
+                        self.wfile.write(b"250 ok\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def _take_hold(self) -> bool:
+        with self.lock:
+            hold, self._hold = self._hold, False
+            return hold
+
+    def hold_next(self) -> None:
+        self.held.clear()
+        self._release.clear()
+        self._hold = True
+
+    def release(self) -> None:
+        self._release.set()
+
+    def received(self) -> list[tuple[list[str], bytes]]:
+        with self.lock:
+            return list(self.messages)
+
+    def close(self) -> None:
+        self.release()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def database_url() -> str:
+    """The URL of the database this test process uses (pytest-django's test database)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    host = s["HOST"] or ""
+    if host.startswith("/"):
+        from urllib.parse import quote
+
+        host = quote(host, safe="")
+    return f"postgres://{auth}@{host}{':' + str(s['PORT']) if s['PORT'] else ''}/{s['NAME']}"
+
+
+def start_worker(broker_url: str, log: Path, **env) -> subprocess.Popen:
+    """A real Celery worker process (prefork, one child) on the test database."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.trust.faults_settings",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "REDIS_URL": broker_url,
+        "CELERY_SKIP_CHECKS": "1",
+        "PYTHONPATH": str(ROOT),
+        **{k: str(v) for k, v in env.items()},
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "prefork", "-c", "1",
+         "--without-mingle", "--without-gossip", "-l", "info"],
+        cwd=ROOT, env=environment, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        start_new_session=True, preexec_fn=services.die_with_parent,
+    )
