@@ -211,6 +211,15 @@ def clause_supervise(*, clause: Clause, cause: str, detail: str = "") -> ClauseS
                                       unit=commitment.unit)
     if item is None:  # the engine already holds one (e.g. its own overdue scan on this case)
         return None
+    # What the department must see achieved: the clause, and the enterprise's words if any.
+    with translation.override(settings.LANGUAGE_CODE):
+        target = (_("Keep clause %(n)s (due %(due)s): %(text)s")
+                  % {"n": clause.number, "due": clause.due_date.isoformat(), "text": clause.text})
+        if detail:
+            target += "\n" + _("The enterprise disputes the fulfilment: %(reason)s") % {
+                "reason": detail}
+    item.target = target
+    item.save(update_fields=["target"])
     row = ClauseSupervision.objects.create(clause=clause, cause=cause, item=item)
     ledger_append(actor=None, action="commitments.supervision_opened", obj=clause,
                   payload={"cause": cause, "item": item.pk, "case": case.pk, "detail": detail})

@@ -166,3 +166,20 @@ def test_the_department_works_the_supervision_case_in_the_engines_admin(client, 
     assert page.status_code == 200 and "给予落户奖励100万元" in page.content.decode()
     listing = client.get("/admin/cases/supervisionitem/")
     assert listing.status_code == 200 and clause.case.reference in listing.content.decode()
+
+
+def test_the_commitment_page_reads_eight_queries_for_one_clause_or_five(
+        client, django_assert_num_queries):
+    """Session, user, permissions, unread count; the commitment, its clauses, their
+    fulfilments and files: none per clause."""
+    official = unit_official()
+    for n in (1, 5):
+        c = commitment(unit=official.unit, clauses=n)
+        client.force_login(enterprise_user(c.enterprise))
+        for clause in c.clauses.all():
+            services.fulfilment_record(actor=official, clause=clause, note="已兑现。", files=[
+                upload("凭证.pdf", PDF_BYTES, "application/pdf")])
+        client.get(f"/commitments/{c.pk}/")  # the navigation's cached fragment is warm
+        with django_assert_num_queries(8):
+            page = client.get(f"/commitments/{c.pk}/")
+        assert page.content.decode().count("Confirm it was kept") == n

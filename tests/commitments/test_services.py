@@ -58,6 +58,8 @@ def test_a_disputed_fulfilment_opens_one_supervision_item(agreement):
     assert item.unit == official.unit and item.source == SupervisionSource.UNHAPPY
     assert clause.case.kind == "commitment" and clause.case.is_supervised
     assert ClauseSupervision.objects.get(clause=clause).cause == Cause.DISPUTED
+    # The department reads what is disputed on the item itself (in the site's language).
+    assert "资金只到账一半。" in item.target and "给予落户奖励100万元" in item.target
     assert Notification.objects.filter(recipient=official, subject__contains="disputed").count() == 1
     assert LedgerEntry.objects.filter(action="commitments.fulfilment_disputed").count() == 1
     # Evidence again, disputed again: still one item for the dispute.
@@ -105,6 +107,9 @@ def test_bad_input_is_refused_and_nothing_is_half_saved(agreement):
         _record(official, clause, files=[upload("凭证.pdf", PDF_BYTES, "application/pdf"),
                                          upload("setup.pdf", EXE_BYTES, "application/pdf")])
     assert "“setup.pdf” is not a file type we accept" in exc.value.message_dict["files"][0]
+    with pytest.raises(ValidationError) as exc:
+        _record(official, clause, fulfilled_on=datetime.date.today() + datetime.timedelta(days=2))
+    assert exc.value.message_dict["fulfilled_on"] == ["The fulfilment date cannot be in the future."]
     with pytest.raises(ValidationError) as exc:
         _record(official, clause, note="   ")
     assert exc.value.message_dict["note"] == ["Say what was done to keep this commitment."]
