@@ -55,6 +55,19 @@ def routes() -> list[tuple[str, list[str]]]:
     return found
 
 
+def _commitment_of(user):
+    """An agreement with the user's enterprise whose clause has a recorded fulfilment (履约)."""
+    from policies.commitments.services import fulfilment_record
+    from tests.commitments.factories import commitment
+    from tests.factories import unit_official
+
+    official = unit_official()
+    clause = commitment(unit=official.unit, enterprise=user.enterprise).clauses.get()
+    fulfilment = fulfilment_record(actor=official, clause=clause, note="落户奖励已拨付。",
+                                   files=[upload("拨付凭证.pdf", PDF_BYTES)])
+    return clause, fulfilment.files.get()
+
+
 def objects_for(user) -> dict[str, dict]:
     """The objects of the signed-in enterprise that pages with parameters show."""
     case = submit_case(user, files=[upload("营业执照.pdf", PDF_BYTES)])
@@ -65,7 +78,12 @@ def objects_for(user) -> dict[str, dict]:
     join = join_request_submit(user=applicant, enterprise=user.enterprise, message="我是新同事")
     new_address = EmailAddress.objects.create(user=user, email="second@example.com",
                                               verified=False, primary=False)
+    clause, evidence = _commitment_of(user)
     return {
+        "commitments:detail": {"pk": clause.commitment_id},
+        "commitments:confirm": {"pk": clause.pk},
+        "commitments:dispute": {"pk": clause.pk},
+        "commitments:evidence": {"pk": evidence.pk},
         "cases:detail": {"pk": case.pk},
         "cases:provide_info": {"pk": case.pk},
         "cases:rate": {"pk": case.pk},
