@@ -20,7 +20,7 @@ from .forms import FulfilmentForm
 from .models import Clause, Commitment, Fulfilment
 
 
-class ClauseInline(admin.TabularInline):
+class ClauseInline(admin.StackedInline):  # labelled fields (axe: a tabular row has none)
     model = Clause
     extra = 1
     fields = ["number", "text", "due_date", "status", "fulfilled_on"]
