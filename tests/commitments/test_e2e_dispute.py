@@ -64,3 +64,10 @@ def test_enterprise_disputes_a_fulfilment_on_a_phone(phone_page, live_server, ax
     axe_check(page)
     fits_the_phone(page)
     shot(page, "3-disputed")
+
+    # The public page counts the dispute against the unit.
+    page.goto(base + "/commitments/rates/")
+    expect(page.locator(f"#unit-{unit.code}")).to_contain_text("区商务局")
+    axe_check(page)
+    fits_the_phone(page)
+    shot(page, "4-rates")

@@ -2,6 +2,7 @@
 figures and its query count, the API, and the officials' admin (scope, recording evidence)."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -25,6 +26,12 @@ NOW = local_dt(2026, 7, 15, 10, 0)  # a Wednesday
 def _record(official, clause, on):
     return services.fulfilment_record(actor=official, clause=clause, note="已兑现。",
                                       fulfilled_on=on, files=[])
+
+
+def figures(html: str, code: str) -> dict[str, str]:
+    """The figures the rate page shows for one unit."""
+    card = html.split(f'id="unit-{code}"')[1].split("</section>")[0]
+    return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', card))
 
 
 @pytest.fixture
@@ -83,11 +90,10 @@ def test_the_rate_page_counts_each_unit_in_a_fixed_number_of_queries(client,
         with django_assert_num_queries(1):  # one query, whatever the number of units
             page = client.get("/commitments/rates/")
     html = page.content.decode()
-    row_a = html.split(f'id="unit-{a.unit.code}"')[1].split("</tr>")[0]
-    cells = [c.split("</td>")[0] for c in row_a.split("<td>")[1:]]
-    assert cells == ["1", "1", "1", "1", "0", "25.0 %"]
-    row_b = html.split(f'id="unit-{b.unit.code}"')[1].split("</tr>")[0]
-    assert [c.split("</td>")[0] for c in row_b.split("<td>")[1:]] == ["0", "0", "0", "0", "2", "—"]
+    assert figures(html, a.unit.code) == {"rate": "25.0%", "on_time": "1", "late": "1",
+                                          "overdue": "1", "disputed": "1", "not_due": "0"}
+    assert figures(html, b.unit.code) == {"rate": "—", "on_time": "0", "late": "0",
+                                          "overdue": "0", "disputed": "0", "not_due": "2"}
     assert overdue.status == ClauseStatus.PENDING
     api = APIClient().get("/api/v1/commitments/rates/").json()
     assert {r["code"]: (r["on_time"], r["overdue"], r["rate"]) for r in api} == {
