@@ -215,3 +215,62 @@ def start_worker(broker_url: str, log: Path, **env) -> subprocess.Popen:
         cwd=ROOT, env=environment, stdout=log.open("ab"), stderr=subprocess.STDOUT,
         start_new_session=True, preexec_fn=services.die_with_parent,
     )
+
+
+class OwnPostgres:
+    """A PostgreSQL on a spare port, stopped and started again by the test.
+
+    The build of the shared server when the machine has it (Debian's /usr/lib/postgresql/<major>,
+    same major as the test database's server), so a dump of the test database restores into it
+    as it is; otherwise pgserver's PostgreSQL 16 (scripts/services.py). As root, PostgreSQL runs
+    as the `postgres` user (it refuses root).
+    """
+
+    def __init__(self, server_major: int):
+        self.folder = Path(__import__("tempfile").mkdtemp(prefix="ys-fault-pg-"))
+        self.bin = Path(f"/usr/lib/postgresql/{server_major}/bin")
+        self.embedded = None
+        if not (self.bin / "postgres").exists():
+            self.embedded = EmbeddedPostgres(datadir=self.folder / "pgdata", durable=False)
+        self.port = free_port()
+        self.data = self.folder / "data"
+
+    def _run(self, *args: str) -> None:
+        kwargs = {}
+        if os.geteuid() == 0:
+            import shutil
+
+            shutil.chown(self.folder, "postgres")
+            kwargs["user"] = "postgres"
+        subprocess.run(args, check=True, capture_output=True, cwd=self.folder, **kwargs)
+
+    def url(self, database: str = "yingshang") -> str:
+        if self.embedded:
+            return self.embedded.url(database)
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        if self.embedded:
+            self.embedded.start()
+            return
+        if not self.data.exists():
+            self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
+                      "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"),
+                  "-w", "-t", "60", "-o",
+                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+                  "start")
+        services.ensure_database(self.url())
+
+    def stop(self) -> None:
+        if self.embedded:
+            self.embedded.stop()
+            return
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        import shutil
+
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -25,3 +25,6 @@ if os.environ.get("FAULTS_VISIBILITY_TIMEOUT"):
 
 if os.environ.get("FAULTS_CONN_MAX_AGE"):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["FAULTS_CONN_MAX_AGE"])  # noqa: F405
+
+if os.environ.get("FAULTS_CONN_HEALTH_CHECKS") == "0":  # to see the fault test fail without them
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
