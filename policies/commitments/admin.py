@@ -16,7 +16,7 @@ from portal.orgs.permissions import units_visible_to
 
 from . import permissions, selectors, services
 from .constants import ClauseStatus
-from .forms import FulfilmentForm
+from .forms import CommitmentAdminForm, FulfilmentForm
 from .models import Clause, Commitment, Fulfilment
 
 
@@ -50,8 +50,9 @@ class CommitmentAdmin(ScopedAdmin):
     list_display = ["title", "kind", "document_number", "unit", "enterprise", "signed_on"]
     list_filter = ["kind"]
     search_fields = ["title", "document_number"]
-    raw_id_fields = ["enterprise"]
-    fields = ["kind", "title", "document_number", "unit", "enterprise", "summary", "signed_on"]
+    form = CommitmentAdminForm
+    fields = ["kind", "title", "document_number", "unit", "enterprise_code", "summary",
+              "signed_on"]
     inlines = [ClauseInline]
 
     def get_queryset(self, request):

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.cases.forms import MultipleFileField, ServiceErrorsMixin
 
+from .models import Commitment
+
 
 class DisputeForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
@@ -24,3 +26,47 @@ class FulfilmentForm(ServiceErrorsMixin, forms.Form):
                                    widget=forms.DateInput(attrs={"type": "date"}),
                                    help_text=_("Leave empty for today."))
     files = MultipleFileField(label=_("Evidence files"))
+
+
+class CommitmentAdminForm(forms.ModelForm):
+    """The enterprise party is named by its unified social credit code, as printed on the
+    agreement: officials cannot browse the enterprise register (it is not theirs to read)."""
+
+    enterprise_code = forms.CharField(
+        label=_("Enterprise party's unified social credit code"), required=False, max_length=18,
+        help_text=_("Required for an agreement; leave empty for a public service commitment or a "
+                    "support policy open to every enterprise."))
+
+    class Meta:
+        model = Commitment
+        fields = ["kind", "title", "document_number", "unit", "summary", "signed_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.enterprise_id:
+            self.initial["enterprise_code"] = self.instance.enterprise.credit_code
+
+    def clean(self):
+        from portal.orgs.models import Enterprise
+        from portal.orgs.validators import normalize_credit_code
+
+        from .constants import CommitmentKind
+
+        data = super().clean()
+        code = normalize_credit_code(data.get("enterprise_code"))
+        enterprise = None
+        if code:
+            enterprise = Enterprise.objects.filter(credit_code=code).first()
+            if enterprise is None:
+                self.add_error("enterprise_code", _("No enterprise with this unified social "
+                                                    "credit code is registered on the portal."))
+                return data
+        kind = data.get("kind")
+        if kind == CommitmentKind.AGREEMENT and enterprise is None:
+            self.add_error("enterprise_code", _("An agreement names the enterprise it is made "
+                                                "with."))
+        if kind == CommitmentKind.PUBLIC_SERVICE and enterprise is not None:
+            self.add_error("enterprise_code", _("A public service commitment is made to every "
+                                                "enterprise: leave the enterprise empty."))
+        self.instance.enterprise = enterprise
+        return data

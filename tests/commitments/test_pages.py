@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from policies.commitments import services
 from policies.commitments.constants import ClauseStatus, CommitmentKind
-from policies.commitments.models import Clause, Fulfilment
+from policies.commitments.models import Clause, Commitment, Fulfilment
 from portal.cases.models import SupervisionItem
 from tests.cases.factories import EXE_BYTES, PDF_BYTES, local_dt, upload
 from tests.factories import department_staff, enterprise_user, unit_official
@@ -189,3 +189,25 @@ def test_the_commitment_page_reads_eight_queries_for_one_clause_or_five(
         with django_assert_num_queries(8):
             page = client.get(f"/commitments/{c.pk}/")
         assert page.content.decode().count("Confirm it was kept") == n
+
+
+def test_an_official_enters_an_agreement_naming_the_enterprise_by_its_credit_code(client):
+    official = unit_official()
+    enterprise = enterprise_user().enterprise
+    login(client, official)
+    form = {"kind": "agreement", "title": "总部落户协议", "unit": official.unit.pk,
+            "clauses-TOTAL_FORMS": "1", "clauses-INITIAL_FORMS": "0",
+            "clauses-0-number": "1", "clauses-0-text": "三年内给予租金补贴",
+            "clauses-0-due_date": "2027-06-30"}
+    missing = client.post("/admin/commitments/commitment/add/", form)
+    assert "An agreement names the enterprise it is made with." in missing.content.decode()
+    unknown = client.post("/admin/commitments/commitment/add/",
+                          {**form, "enterprise_code": "91440112MA59XXXX0X"})
+    assert "No enterprise with this unified social credit code" in unknown.content.decode()
+    assert not Commitment.objects.exists() and not Clause.objects.exists()
+    ok = client.post("/admin/commitments/commitment/add/",
+                     {**form, "enterprise_code": enterprise.credit_code.lower()})
+    assert ok.status_code == 302
+    saved = Commitment.objects.get()
+    assert saved.enterprise == enterprise and saved.created_by == official
+    assert saved.clauses.get().text == "三年内给予租金补贴"
