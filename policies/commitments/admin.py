@@ -27,6 +27,9 @@ class ClauseInline(admin.StackedInline):  # labelled fields (axe: a tabular row 
     readonly_fields = ["status", "fulfilled_on"]
     show_change_link = True
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a clause once made stays as made: add clauses, never rewrite them
+
     def has_delete_permission(self, request, obj=None):
         return False  # a promise once made stays on record
 
@@ -68,6 +71,11 @@ class CommitmentAdmin(ScopedAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.commitment_record_saved(actor=request.user, commitment=form.instance,
+                                         created=not change)
+
 
 class FulfilmentInline(admin.StackedInline):
     model = Fulfilment
@@ -87,7 +95,7 @@ class ClauseAdmin(ScopedAdmin):
     list_filter = ["status"]
     search_fields = ["commitment__title", "text"]
     fields = ["commitment", "number", "text", "due_date", "status", "fulfilled_on", "case"]
-    readonly_fields = ["commitment", "status", "fulfilled_on", "case"]
+    readonly_fields = fields  # evidence is recorded on its own page; the promise stays as made
     inlines = [FulfilmentInline]
     change_form_template = "commitments/admin/clause_change_form.html"
 

@@ -139,6 +139,18 @@ def fulfilment_record(*, actor, clause: Clause, note: str, files=(),
     return fulfilment
 
 
+def commitment_record_saved(*, actor, commitment, created: bool) -> None:
+    """Ledger what was promised: the commitment and each clause's text and due date, as saved
+    in the admin (call in the admin's transaction, after its clauses are saved)."""
+    clauses = [{"number": c.number, "due_date": c.due_date, "text": c.text}
+               for c in commitment.clauses.order_by("number")]
+    ledger_append(actor=actor, action="commitments.created" if created else "commitments.changed",
+                  obj=commitment, payload={
+                      "kind": commitment.kind, "title": commitment.title,
+                      "document_number": commitment.document_number, "unit": commitment.unit_id,
+                      "enterprise": commitment.enterprise_id, "clauses": clauses})
+
+
 def _latest_fulfilment(clause: Clause) -> Fulfilment:
     return Fulfilment.objects.select_for_update().filter(clause=clause).latest("recorded_at", "id")
 

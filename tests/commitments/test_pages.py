@@ -12,6 +12,7 @@ from policies.commitments import services
 from policies.commitments.constants import ClauseStatus, CommitmentKind
 from policies.commitments.models import Clause, Commitment, Fulfilment
 from portal.cases.models import SupervisionItem
+from portal.ledger.models import LedgerEntry
 from tests.cases.factories import EXE_BYTES, PDF_BYTES, local_dt, upload
 from tests.factories import department_staff, enterprise_user, unit_official
 from tests.totp import login
@@ -211,3 +212,7 @@ def test_an_official_enters_an_agreement_naming_the_enterprise_by_its_credit_cod
     saved = Commitment.objects.get()
     assert saved.enterprise == enterprise and saved.created_by == official
     assert saved.clauses.get().text == "三年内给予租金补贴"
+    assert LedgerEntry.objects.get(action="commitments.created").object_id == str(saved.pk)
+    # A clause once made is not rewritten: its fields come back read-only.
+    change = client.get(f"/admin/commitments/commitment/{saved.pk}/change/").content.decode()
+    assert 'name="clauses-0-due_date"' not in change and "三年内给予租金补贴" in change
