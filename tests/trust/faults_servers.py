@@ -274,3 +274,24 @@ class OwnPostgres:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_beat(broker_url: str, log: Path, **env) -> subprocess.Popen:
+    """Celery beat (django-celery-beat's database scheduler) on the test database."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.trust.faults_settings",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "REDIS_URL": broker_url,
+        "CELERY_SKIP_CHECKS": "1",
+        "PYTHONPATH": str(ROOT),
+        **{k: str(v) for k, v in env.items()},
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "beat", "-l", "info",
+         "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
+         "--schedule", str(log.parent / "beat-schedule")],
+        cwd=ROOT, env=environment, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        start_new_session=True, preexec_fn=services.die_with_parent,
+    )
