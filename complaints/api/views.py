@@ -4,7 +4,7 @@ services and limits as the pages; refusals in the project's one error format."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -27,7 +27,9 @@ class ComplaintSubmitView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(tags=[TAG], request=s.SubmitIn, responses={201: s.SubmitOut})
+    @extend_schema(tags=[TAG], request=s.SubmitIn, responses={
+        201: s.SubmitOut,
+        429: OpenApiResponse(description="Too many anonymous reports from this connection.")})
     def post(self, request):
         data = s.SubmitIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -57,7 +59,10 @@ class ComplaintFollowView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # the receipt code is the credential
 
-    @extend_schema(tags=[TAG], request=s.FollowIn, responses={200: s.FollowOut})
+    @extend_schema(tags=[TAG], request=s.FollowIn, responses={
+        200: s.FollowOut,
+        404: OpenApiResponse(description="No report with this reference and code."),
+        429: OpenApiResponse(description="Too many wrong attempts; locked for 15 minutes.")})
     def post(self, request):
         if ratelimit.is_limited("follow", request, limit=FOLLOW_ATTEMPTS):
             raise TooMany(_("Too many attempts. Please wait 15 minutes and try again."))

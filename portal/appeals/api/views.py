@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.cases import permissions, selectors, services
+from portal.cases.attachments import EXTENSIONS as ATTACHMENT_TYPES
 from portal.cases.models import Case
 
 from ..services import appeal_submit
@@ -138,7 +139,8 @@ class AttachmentDownloadView(APIView):
     """Download a file of a case, if you may see the step it came with."""
 
     @extend_schema(tags=[TAG], summary="Download an attachment",
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+                   responses={**{(200, media_type): OpenApiTypes.BINARY
+                                 for media_type in ATTACHMENT_TYPES},
                               404: ERRORS[404]})
     def get(self, request, pk: int, attachment_id: int):
         case = visible_case(request, pk)

@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,7 +41,8 @@ class EnterpriseOutputSerializer(serializers.ModelSerializer):
 class OwnEnterpriseView(APIView):
     """The enterprise the signed-in user acts for."""
 
-    @extend_schema(responses=EnterpriseOutputSerializer)
+    @extend_schema(responses={200: EnterpriseOutputSerializer, 404: OpenApiResponse(
+        description="You do not act for an enterprise.")})
     def get(self, request):
         if not request.user.enterprise_id:
             from rest_framework.exceptions import NotFound

@@ -1,0 +1,149 @@
+"""API fuzzing (issue 16): schemathesis against /api/schema/, signed in as an enterprise
+administrator, a unit official, department staff (the complaint desk) and anonymous.
+
+Every operation the schema holds when the test runs is fuzzed (a new endpoint is covered
+without being named here), with a bounded number of generated requests per operation and
+role, half of them aimed at real objects seeded for the test; then a stateful run follows the
+schema's OpenAPI links (create → retrieve → steps). Every response must be: no 5xx, a status
+the schema documents for the operation, the content type it documents, and a body that
+conforms to the documented schema. A failure names the operation, the role and the request.
+"""
+
+import collections
+import time
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from .fuzz_world import ROLES, build_world
+
+pytestmark = pytest.mark.django_db
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+EXAMPLES = 10          # generated requests per operation and role (the whole run ~ 1-2 min)
+STATEFUL_RUNS = 25     # link-following scenarios per role
+STATEFUL_STEPS = 8
+
+
+def _settings(max_examples: int, **kwargs) -> settings:
+    # Derandomized: the same requests on every run and machine, so a failure is reproducible.
+    return settings(max_examples=max_examples, deadline=None, database=None, derandomize=True,
+                    phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=list(HealthCheck), **kwargs)
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI app in this process, in the test's transaction: like the test client,
+    keep the end of a request from closing the connection that holds it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def load_schema(app):
+    """The schema as the portal serves it. Data that fits the schema only (the role's own
+    token, never a generated one), so every refusal is one the schema documents."""
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", app)
+    schema.config.generation.update(modes=[GenerationMode.POSITIVE],
+                                    with_security_parameters=False)
+    return schema
+
+
+def fuzz_operation(strategy, headers: dict, statuses: set) -> int:
+    """Send EXAMPLES generated requests of one operation; return how many were sent."""
+    sent = 0
+
+    @given(case=strategy)
+    @_settings(EXAMPLES)
+    def fuzz(case):
+        nonlocal sent
+        sent += 1
+        response = case.call(headers=headers)
+        statuses.add(response.status_code)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    fuzz()
+    return sent
+
+
+def _failure(exc: BaseException) -> str:
+    return str(exc).strip()[:1500] or repr(exc)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_answers_as_documented(role, wsgi_app):
+    cache.clear()  # rate limits counted by earlier tests
+    world = build_world()
+    headers = world.headers(role)
+    schema = load_schema(wsgi_app)
+    started, calls, failures, operations = time.monotonic(), 0, {}, 0
+    statuses: dict[str, set] = {}
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        label = f"{operation.method.upper()} {operation.path}"
+        strategy = operation.as_strategy()
+        real = world.path_parameters(operation.path)
+        if real:
+            strategy = st.one_of(strategy, st.one_of(
+                *[operation.as_strategy(path_parameters=params) for params in real]))
+
+        try:
+            calls += fuzz_operation(strategy, headers, statuses.setdefault(label, set()))
+        except (Exception, BaseExceptionGroup) as exc:  # every operation's failure, one assert
+            failures[label] = _failure(exc)
+
+    elapsed = time.monotonic() - started
+    print(f"\nfuzz {role}: {operations} operations, {calls} requests, {elapsed:.1f} s")
+    for label, codes in sorted(statuses.items()):
+        print(f"  {label}: {sorted(codes)}")
+    assert operations >= 30
+    assert not failures, "\n\n".join(f"{role} {label}:\n{text}"
+                                     for label, text in failures.items())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_following_links_reaches_real_objects(role, wsgi_app):
+    cache.clear()
+    world = build_world()
+    headers = world.headers(role)
+    schema = load_schema(wsgi_app)
+    reached, calls = collections.Counter(), []
+
+    class Machine(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            calls.append(response.status_code)
+            if response.status_code != 404 and "{" in case.operation.path:
+                # an operation on one object answered about a real one (200, or a refusal
+                # of the step: 400 not now, 403 not your role)
+                reached[f"{case.method} {case.operation.path}"] += 1
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    Machine.run(settings=_settings(STATEFUL_RUNS, stateful_step_count=STATEFUL_STEPS))
+    print(f"\nlinks {role}: {len(calls)} requests, {len(reached)} operations on real objects"
+          f" {dict(reached)}")
+    if role != "anonymous":
+        assert reached, "following the links reached no real object"
