@@ -69,6 +69,9 @@ class Clause(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     text = models.TextField(_("what was promised (承诺事项)"))
     due_date = models.DateField(_("due by"))
+    # The due date moved past holidays to the first working day (portal.workdays), stored when
+    # the clause is saved so the rate page can count in SQL; empty means the due date itself.
+    falls_due_on = models.DateField(_("falls due on"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=ClauseStatus.choices,
                               default=ClauseStatus.PENDING)
     fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)

@@ -1,6 +1,13 @@
 """Reads of commitments, already limited to what the reader may see."""
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import (
+    GreaterThan,
+    GreaterThanOrEqual,
+    LessThan,
+    LessThanOrEqual,
+)
 from django.utils import timezone
 
 from portal.orgs.models import Unit
@@ -40,18 +47,18 @@ def commitment_with_clauses(*, user, pk):
             .prefetch_related(Prefetch("clauses", queryset=clauses)).filter(pk=pk).first())
 
 
-def _rate_counts(prefix: str, today):
-    c = f"{prefix}clauses" if prefix else "clauses"
-    f = f"{c}__"
-    kept = Q(**{f"{f}status__in": KEPT})
+def _rate_counts(today):
+    c = "commitments__clauses"
+    due = Coalesce(F(f"{c}__falls_due_on"), F(f"{c}__due_date"))
+    fulfilled = F(f"{c}__fulfilled_on")
+    kept = Q(**{f"{c}__status__in": KEPT})
+    pending = Q(**{f"{c}__status": ClauseStatus.PENDING})
     return {
-        "on_time": Count(c, filter=kept & Q(**{f"{f}fulfilled_on__lte": F(f"{f}due_date")})),
-        "late": Count(c, filter=kept & Q(**{f"{f}fulfilled_on__gt": F(f"{f}due_date")})),
-        "overdue": Count(c, filter=Q(**{f"{f}status": ClauseStatus.PENDING,
-                                        f"{f}due_date__lt": today})),
-        "disputed": Count(c, filter=Q(**{f"{f}status": ClauseStatus.DISPUTED})),
-        "not_due": Count(c, filter=Q(**{f"{f}status": ClauseStatus.PENDING,
-                                        f"{f}due_date__gte": today})),
+        "on_time": Count(c, filter=kept & Q(LessThanOrEqual(fulfilled, due))),
+        "late": Count(c, filter=kept & Q(GreaterThan(fulfilled, due))),
+        "overdue": Count(c, filter=pending & Q(LessThan(due, Value(today)))),
+        "disputed": Count(c, filter=Q(**{f"{c}__status": ClauseStatus.DISPUTED})),
+        "not_due": Count(c, filter=pending & Q(GreaterThanOrEqual(due, Value(today)))),
     }
 
 
@@ -60,11 +67,12 @@ def unit_rates():
     due, and the rate kept on time among those due (None when none is due). One query.
 
     A clause counts as kept when its fulfilment is recorded and not disputed (confirmed or
-    awaiting the enterprise's answer); its date decides on time or late against the due date.
+    awaiting the enterprise's answer); its date decides on time or late against the day it fell
+    due (a due date on a holiday falls due on the next working day, `Clause.falls_due_on`).
     """
     today = timezone.localdate()
     units = (Unit.objects.filter(commitments__isnull=False)
-             .annotate(**_rate_counts("commitments__", today))
+             .annotate(**_rate_counts(today))
              .order_by("code"))
     rows = []
     for unit in units:

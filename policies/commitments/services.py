@@ -142,8 +142,14 @@ def fulfilment_record(*, actor, clause: Clause, note: str, files=(),
 def commitment_record_saved(*, actor, commitment, created: bool) -> None:
     """Ledger what was promised: the commitment and each clause's text and due date, as saved
     in the admin (call in the admin's transaction, after its clauses are saved)."""
-    clauses = [{"number": c.number, "due_date": c.due_date, "text": c.text}
-               for c in commitment.clauses.order_by("number")]
+    clauses = []
+    for clause in commitment.clauses.order_by("number"):
+        falls_due_on = effective_due_date(clause)
+        if clause.falls_due_on != falls_due_on:
+            clause.falls_due_on = falls_due_on
+            clause.save(update_fields=["falls_due_on"])
+        clauses.append({"number": clause.number, "due_date": clause.due_date,
+                        "falls_due_on": falls_due_on, "text": clause.text})
     ledger_append(actor=actor, action="commitments.created" if created else "commitments.changed",
                   obj=commitment, payload={
                       "kind": commitment.kind, "title": commitment.title,

@@ -6,6 +6,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from policies.commitments import services
@@ -175,11 +177,12 @@ def test_the_department_works_the_supervision_case_in_the_engines_admin(client, 
     assert listing.status_code == 200 and clause.case.reference in listing.content.decode()
 
 
-def test_the_commitment_page_reads_eight_queries_for_one_clause_or_five(
-        client, django_assert_num_queries):
-    """Session, user, permissions, unread count; the commitment, its clauses, their
-    fulfilments and files: none per clause."""
+def test_the_commitment_page_reads_four_commitment_queries_for_one_clause_or_five(client):
+    """The commitment, its clauses, their fulfilments and their files: none per clause. The
+    page's own queries are pinned; the layout's (session, user, permissions, unread count) are
+    other tests' and equal for both pages."""
     official = unit_official()
+    totals = []
     for n in (1, 5):
         c = commitment(unit=official.unit, clauses=n)
         client.force_login(enterprise_user(c.enterprise))
@@ -187,9 +190,13 @@ def test_the_commitment_page_reads_eight_queries_for_one_clause_or_five(
             services.fulfilment_record(actor=official, clause=clause, note="已兑现。", files=[
                 upload("凭证.pdf", PDF_BYTES, "application/pdf")])
         client.get(f"/commitments/{c.pk}/")  # the navigation's cached fragment is warm
-        with django_assert_num_queries(8):
+        with CaptureQueriesContext(connection) as ctx:
             page = client.get(f"/commitments/{c.pk}/")
         assert page.content.decode().count("Confirm it was kept") == n
+        own = [q["sql"] for q in ctx.captured_queries if '"commitments_' in q["sql"]]
+        assert len(own) == 4, own
+        totals.append(len(ctx))
+    assert totals[0] == totals[1]
 
 
 def test_an_official_enters_an_agreement_naming_the_enterprise_by_its_credit_code(client):
@@ -216,3 +223,19 @@ def test_an_official_enters_an_agreement_naming_the_enterprise_by_its_credit_cod
     # A clause once made is not rewritten: its fields come back read-only.
     change = client.get(f"/admin/commitments/commitment/{saved.pk}/change/").content.decode()
     assert 'name="clauses-0-due_date"' not in change and "三年内给予租金补贴" in change
+
+
+def test_a_clause_due_on_a_holiday_falls_due_on_the_next_working_day_on_the_rate_page(client):
+    official = unit_official()
+    # Due Saturday 3 October 2026, in the National Day holiday: falls due on Thursday 8 October.
+    c = commitment(unit=official.unit, clauses=2, due=datetime.date(2026, 10, 3))
+    services.commitment_record_saved(actor=official, commitment=c, created=True)
+    assert {cl.falls_due_on for cl in c.clauses.all()} == {datetime.date(2026, 10, 8)}
+    with time_machine.travel(local_dt(2026, 10, 8, 10, 0), tick=False):
+        _record(official, c.clauses.get(number=1), datetime.date(2026, 10, 8))
+        html = client.get("/commitments/rates/").content.decode()
+    assert figures(html, official.unit.code) == {"rate": "100.0%", "on_time": "1", "late": "0",
+                                                 "overdue": "0", "disputed": "0", "not_due": "1"}
+    with time_machine.travel(local_dt(2026, 10, 9, 10, 0), tick=False):
+        html = client.get("/commitments/rates/").content.decode()
+    assert figures(html, official.unit.code)["overdue"] == "1"
