@@ -13,7 +13,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 ARGS ?=
 
-.PHONY: help setup run test lint messages bench
+.PHONY: help setup run test lint messages bench soak
 
 help:
 	@echo "make run       start the portal with demo data at http://127.0.0.1:8000 (Ctrl-C stops it)"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint      ruff"
 	@echo "make messages  extract and compile translations"
 	@echo "make bench     benchmarks at district scale (docs/performance.md)"
+	@echo "make soak      50 users for 10 minutes: no errors, memory flat, nothing lost (bench/soak.py)"
 	@echo "make setup     only install/refresh what the two commands need"
 
 setup:
@@ -48,3 +49,11 @@ bench: setup
 	REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/6} \
 	CELERY_BROKER_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/6} \
 	$(PY) -m bench.run $(ARGS)
+
+# Soak (issue 16; not in CI): 50 users reading and filing for 10 minutes on generated data in a
+# database of its own.  make soak ARGS="--duration 120 --users 50"
+soak: setup
+	@DATABASE_URL=$${SOAK_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ys_bench_soak} \
+	REDIS_URL=$${SOAK_REDIS_URL:-redis://127.0.0.1:6379/7} \
+	CELERY_BROKER_URL=$${SOAK_REDIS_URL:-redis://127.0.0.1:6379/7} \
+	$(PY) -m bench.soak $(ARGS)
