@@ -19,6 +19,7 @@ from pathlib import Path
 import environ
 from django.core.management.base import CommandError
 from django.db import connections
+from django.utils.translation import gettext as _
 
 
 def _candidates(tool: str) -> list[Path]:
@@ -53,13 +54,15 @@ def find_tool(tool: str, server_major: int) -> Path:
     versions = sorted(((_major(p), p) for p in _candidates(tool)), key=lambda v: -v[0])
     if not versions or versions[0][0] == 0:
         raise CommandError(
-            f"{tool} was not found. Install the PostgreSQL client programs (Debian: "
-            f"postgresql-client), or run scripts/setup.sh, or set PORTAL_PG_BIN to their folder.")
+            _("%(tool)s was not found. Install the PostgreSQL client programs (Debian: "
+              "postgresql-client), or run scripts/setup.sh, or set PORTAL_PG_BIN to their "
+              "folder.") % {"tool": tool})
     major, program = versions[0]
     if major < server_major:
         raise CommandError(
-            f"{tool} {major} ({program}) is older than the PostgreSQL {server_major} server; "
-            f"install postgresql-client-{server_major} or set PORTAL_PG_BIN.")
+            _("%(tool)s %(major)s (%(path)s) is older than the PostgreSQL %(server)s server; "
+              "install postgresql-client-%(server)s or set PORTAL_PG_BIN.")
+            % {"tool": tool, "major": major, "path": program, "server": server_major})
     return program
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ._pg import connect, database_config, find_tool, libpq_env, table_counts
 
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             conn.close()
         if result.returncode != 0:
             partial.unlink(missing_ok=True)
-            raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+            raise CommandError(_("pg_dump failed: %(error)s") % {"error": result.stderr.strip()})
         manifest = {
             "database": config["NAME"],
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
@@ -73,5 +74,6 @@ class Command(BaseCommand):
         }
         manifest_path(dump).write_text(json.dumps(manifest, indent=1, sort_keys=True))
         os.replace(partial, dump)
-        self.stdout.write(f"{dump} ({dump.stat().st_size:,} bytes, {len(counts)} tables, "
-                          f"{sum(counts.values()):,} rows)")
+        self.stdout.write(_("%(path)s: %(bytes)s bytes, %(tables)s tables, %(rows)s rows.")
+                          % {"path": dump, "bytes": f"{dump.stat().st_size:,}",
+                             "tables": len(counts), "rows": f"{sum(counts.values()):,}"})

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from psycopg2 import sql
 
 from ._pg import connect, database_config, find_tool, libpq_env, table_counts
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, dump, database_url, **options):
         dump = Path(dump)
         if not dump.is_file():
-            raise CommandError(f"{dump} does not exist.")
+            raise CommandError(_("%(path)s does not exist.") % {"path": dump})
         manifest_file = manifest_path(dump)
         manifest = json.loads(manifest_file.read_text()) if manifest_file.exists() else None
         config = database_config(database_url)
@@ -47,8 +48,8 @@ class Command(BaseCommand):
                 cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
                 if cursor.fetchone()[0]:
                     raise CommandError(
-                        f"The database {config['NAME']} already holds tables; restore into a "
-                        f"new, empty database.")
+                        _("The database %(name)s already holds tables; restore into a new, "
+                          "empty database.") % {"name": config["NAME"]})
                 cursor.execute("SELECT current_setting('server_version_num')")
                 version = int(cursor.fetchone()[0])
             pg_restore = find_tool("pg_restore", version // 10000)
@@ -58,28 +59,32 @@ class Command(BaseCommand):
                 env=libpq_env(config), capture_output=True, text=True, check=False,
             )
             if result.returncode != 0:
-                raise CommandError(f"pg_restore failed, nothing was restored: "
-                                   f"{result.stderr.strip()}")
+                raise CommandError(_("pg_restore failed, nothing was restored: %(error)s")
+                                   % {"error": result.stderr.strip()})
             with conn.cursor() as cursor:
                 counts = table_counts(cursor)
         finally:
             conn.close()
 
-        self.stdout.write(f"Restored {dump} into {config['NAME']}: {len(counts)} tables, "
-                          f"{sum(counts.values()):,} rows.")
+        self.stdout.write(_("Restored %(path)s into %(name)s: %(tables)s tables, %(rows)s rows.")
+                          % {"path": dump, "name": config["NAME"], "tables": len(counts),
+                             "rows": f"{sum(counts.values()):,}"})
         if manifest is None:
-            self.stdout.write(f"No manifest ({manifest_file.name}): row counts not checked.")
+            self.stdout.write(_("No manifest (%(name)s): row counts not checked.")
+                              % {"name": manifest_file.name})
         else:
             wrong = {table: (manifest["tables"].get(table), counts.get(table))
                      for table in set(manifest["tables"]) | set(counts)
                      if manifest["tables"].get(table) != counts.get(table)}
             if wrong:
-                lines = [f"  {t}: {want} in the backup, {got} restored"
+                lines = [_("%(table)s: %(want)s in the backup, %(got)s restored")
+                         % {"table": t, "want": want, "got": got}
                          for t, (want, got) in sorted(wrong.items())]
-                raise CommandError("Row counts differ from the backup's:\n" + "\n".join(lines))
+                raise CommandError(_("Row counts differ from the backup's:") + "\n  "
+                                   + "\n  ".join(lines))
             self.stdout.write(self.style.SUCCESS(
-                "Row counts match the backup's manifest, table by table."))
-        self.stdout.write("Next: manage.py verify_ledger against this database.")
+                _("Row counts match the backup's manifest, table by table.")))
+        self.stdout.write(_("Next: manage.py verify_ledger against this database."))
 
     @staticmethod
     def _create_if_missing(config: dict) -> None:
@@ -90,7 +95,8 @@ class Command(BaseCommand):
             return
         except psycopg2.OperationalError as exc:
             if "does not exist" not in str(exc):
-                raise CommandError(f"Cannot connect to {config['NAME']}: {exc}") from exc
+                raise CommandError(_("Cannot connect to %(name)s: %(error)s")
+                                   % {"name": config["NAME"], "error": exc}) from exc
         conn = connect(config, dbname="postgres")
         conn.autocommit = True
         try:
