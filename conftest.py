@@ -43,6 +43,7 @@ def _fresh_fragments():
     from django.core.cache import caches
 
     caches["fragments"].clear()
+    caches["permissions"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -25,4 +25,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from . import signals
+
         post_migrate.connect(_sync_roles, dispatch_uid="portal.accounts.sync_roles")
+        signals.connect()

@@ -5,14 +5,17 @@
 `django.contrib.auth` signs out a session whose password hash no longer matches). One thing
 differs from ModelBackend: `get_all_permissions` reads the user's own permissions and their
 groups' (their roles) in one ORM query instead of two, and keeps them where ModelBackend keeps
-them (`user._perm_cache`), so they are read afresh on every request: a role taken away is gone
-on the next page.
+them (`user._perm_cache`) and, between requests, in the process's memory under the user's
+`permissions_version` (moved on by accounts/signals.py whenever their roles or a role's
+permissions change). The user's row is read afresh on every request, so a role taken away is
+gone on the next page, in every process.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import caches
 from django.db.models import Q, QuerySet
 
 
@@ -34,9 +37,16 @@ class PortalBackend(AuthenticationBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            names = permissions_of(user_obj).values_list("content_type__app_label", "codename")
-            user_obj._perm_cache = {f"{app_label}.{codename}"
-                                    for app_label, codename in names.order_by()}
+            key = (f"perms:{user_obj.pk}:{user_obj.permissions_version}:"
+                   f"{int(user_obj.is_superuser)}")
+            kept = caches["permissions"].get(key)
+            if kept is None:
+                names = permissions_of(user_obj).values_list("content_type__app_label",
+                                                              "codename")
+                kept = frozenset(f"{app_label}.{codename}"
+                                 for app_label, codename in names.order_by())
+                caches["permissions"].set(key, kept)
+            user_obj._perm_cache = set(kept)
         return user_obj._perm_cache
 
     async def aget_all_permissions(self, user_obj, obj=None):

@@ -49,6 +49,10 @@ class User(AbstractUser):
         help_text=_("Every notification is kept in the inbox; this adds an e-mail copy."),
     )
     language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # Moved on whenever what the user may do may have changed (their roles, their own
+    # permissions, a role's permissions: accounts/signals.py). Their permission set is kept
+    # under it (backends.PortalBackend), so the row read on every request says whether it holds.
+    permissions_version = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -10,6 +10,8 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from portal.cases.kinds import register
 
+        from . import signals
         from .kind import APPEAL
 
         register(APPEAL)
+        signals.connect()

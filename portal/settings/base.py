@@ -130,6 +130,14 @@ CACHES = {
         "TIMEOUT": 600,
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
+    # Each signed-in user's permission set, in each web process's memory, under the version
+    # their row carries (accounts/backends.py): one query less on every signed-in page.
+    "permissions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "portal-permissions",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

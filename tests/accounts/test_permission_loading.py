@@ -1,6 +1,7 @@
 """A user's permissions, own and through groups (roles), are read in one query (ModelBackend took
-two), fresh on every request; a user made inactive or deleted, or whose password changed, is
-signed out."""
+two) and kept under the version their row carries, so every change of their roles, their own
+permissions or a role's permissions is seen on the next request; a user made inactive or
+deleted, or whose password changed, is signed out."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -46,8 +47,9 @@ def test_inactive_users_and_superusers():
     assert "ledger.view_ledgerentry" in fresh(root).get_all_permissions()
 
 
-def test_a_pages_user_and_permissions_come_in_two_queries(client):
-    """The user's row by Django's own get_user, their permissions by one query, both once."""
+def test_a_pages_user_and_permissions_come_in_two_queries_then_one(client):
+    """The user's row by Django's own get_user, their permissions by one query, both once;
+    on the next page the permissions are those kept under the row's version."""
     user = enterprise_user(admin=True)
     user.user_permissions.add(Permission.objects.get(codename="view_pain_points"))
     client.force_login(user)
@@ -63,6 +65,62 @@ def test_a_pages_user_and_permissions_come_in_two_queries(client):
         assert loaded.has_perm("cases.view_pain_points")
         assert not loaded.has_perm("orgs.supervise_all_units")
     assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        request = client.get("/cases/").wsgi_request
+    assert not [q for q in queries if 'FROM "auth_permission"' in q["sql"]]
+    assert request.user.has_perm("cases.view_pain_points")
+
+
+def _can_submit(client) -> bool:
+    return client.get("/cases/new/").status_code == 200
+
+
+def test_every_change_of_what_a_user_may_do_is_seen_on_the_next_request(client):
+    """Each way Django changes a user's permissions moves their version (accounts/signals.py):
+    from the user's side and from the role's or the permission's side."""
+    from django.contrib.auth.models import Group
+
+    user = enterprise_user()
+    role = Group.objects.get(name=Role.ENTERPRISE_USER)
+    act = Permission.objects.get(codename="act_for_enterprise")
+    client.force_login(user)
+    assert _can_submit(client)
+    role.user_set.remove(user)  # the role's side
+    assert not _can_submit(client)
+    user.user_permissions.add(act)  # the user's own permission
+    assert _can_submit(client)
+    act.user_set.clear()  # the permission's side, cleared
+    assert not _can_submit(client)
+    user.groups.add(role)
+    assert _can_submit(client)
+    role.permissions.remove(act)  # the role loses the permission: every member does
+    assert not _can_submit(client)
+    act.group_set.add(role)
+    assert _can_submit(client)
+    role.permissions.clear()
+    assert not _can_submit(client)
+    role.permissions.add(act)
+    assert _can_submit(client)
+    user.groups.clear()
+    assert not _can_submit(client)
+    user.groups.add(role)
+    assert _can_submit(client)
+    act.group_set.clear()  # from the permission's side, every role at once
+    assert not _can_submit(client)
+
+
+def test_a_role_or_permission_deleted_is_gone_on_the_next_request(client):
+    from django.contrib.auth.models import Group
+
+    user = enterprise_user()
+    client.force_login(user)
+    assert _can_submit(client)
+    Group.objects.get(name=Role.ENTERPRISE_USER).delete()
+    assert not _can_submit(client)
+    user.user_permissions.add(Permission.objects.get(codename="act_for_enterprise"))
+    assert _can_submit(client)
+    Permission.objects.get(codename="act_for_enterprise").delete()
+    assert not _can_submit(client)
 
 
 def test_a_user_made_inactive_or_deleted_is_signed_out(client):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -177,6 +178,7 @@ def test_list_and_queue_use_a_fixed_number_of_queries(who, dept, unit, submitter
     person = {"official": official, "dept": dept, "ent_admin": ent_admin}[who]
 
     def render():
+        caches["permissions"].clear()  # the permissions read each time, as on a first page
         fresh = User.objects.get(pk=person.pk)  # no permission cache carried over
         rows = list(selectors.case_list_visible_to(user=fresh))
         queue = list(selectors.case_queue(user=fresh, due_soon=True, search="施工"))

@@ -87,8 +87,10 @@ def test_submitting_runs_a_fixed_number_of_queries(client, submitter, category,
     login(client, submitter)
     # a first appeal: the session's first write, and the working-day calendar read once
     client.post(NEW, appeal_data(new_form(client), category, title="第一件"))
-    # 10 until the engine settings were kept in the process's memory (issue 11)
-    with django_assert_num_queries(9):
+    # 10 until the engine settings were kept in the process's memory, 9 until the empty
+    # form was kept drawn (its category and unit lists are not read again; issue 11), 7
+    # until the permissions were kept under the user's version (issue 13)
+    with django_assert_num_queries(6):
         token = new_form(client)
     with CaptureQueriesContext(connection) as queries:
         response = client.post(NEW, appeal_data(token, category))
@@ -100,8 +102,9 @@ def test_submitting_runs_a_fixed_number_of_queries(client, submitter, category,
     # written in its own transaction (issue 11: the notification's dedup check and insert,
     # with their savepoints) and the user came without its enterprise (issue 13): 28. Then 23:
     # the step's two notices are one write (one dedup check, one insert, one savepoint), and
-    # the engine settings and deadline rules come from the process's memory.
-    assert len(sql) == 23
+    # the engine settings and deadline rules come from the process's memory. 22: the user's
+    # permissions are kept under the version their row carries (issue 13).
+    assert len(sql) == 22
     assert Case.objects.filter(search_vector__isnull=False).count() == 2
 
 
@@ -347,16 +350,17 @@ def test_my_cases_runs_fixed_queries_whether_its_table_is_cached_or_not(
     for _ in range(2):
         signed_case(dept, unit, submitter=submitter)
     client.get(LIST)  # renders and caches the table of these two rows
-    # session, user, their permissions, the page's row keys, the unread badge
-    with django_assert_num_queries(5):
+    # session, user, the page's row keys, the unread badge (their permissions are kept under
+    # the version their row carries since issue 13; they were a fifth query)
+    with django_assert_num_queries(4):
         response = client.get(LIST)
     assert len(response.context["cases"]) == 2
     for _ in range(23):
         signed_case(dept, unit, submitter=submitter)
-    with django_assert_num_queries(6):  # new rows: the full rows are read to render them
+    with django_assert_num_queries(5):  # new rows: the full rows are read to render them
         response = client.get(LIST)
     assert len(response.context["cases"]) == 20
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(LIST)
 
 
@@ -722,3 +726,27 @@ def test_the_enterprise_adds_material_from_the_case_page_and_empty_material_is_r
     client.logout()
     login(client, unit_official(unit))
     assert "补充：上月的检查记录。" in client.get(detail(case)).content.decode()
+
+
+def test_the_empty_form_kept_drawn_changes_at_once_with_what_it_offers(client, submitter,
+                                                                       category):
+    """The empty appeal form is drawn once per language and kept (appeals/signals.py); a new
+    category, a renamed unit or new attachment limits are on the very next form."""
+    from tests.factories import UnitFactory
+
+    login(client, submitter)
+    assert category.name in client.get(NEW).content.decode()
+    added = CategoryFactory(name_en="Night-time noise permits")
+    unit = UnitFactory(name_en="Harbour Office")
+    settings = EngineSettings.load()
+    settings.attachment_max_count = 4
+    settings.save()
+    page = client.get(NEW).content.decode()
+    assert added.name in page and "Harbour Office" in page
+    assert "4" in re.search(r'id="id_attachments_helptext"[^>]*>([^<]*)<', page).group(1)
+    unit.name_en = "Harbour and Ferry Office"
+    unit.save()
+    assert "Harbour and Ferry Office" in client.get(NEW).content.decode()
+    client.cookies["portal_language"] = "zh-hans"  # another language: its own drawing
+    page = client.get(NEW).content.decode()
+    assert unit.name in page and "Harbour and Ferry Office" not in page
