@@ -5,9 +5,12 @@ evidence goes through services.fulfilment_record (the project's attachment check
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +20,7 @@ from portal.orgs.permissions import units_visible_to
 from . import permissions, selectors, services
 from .constants import ClauseStatus
 from .forms import CommitmentAdminForm, FulfilmentForm
-from .models import Clause, Commitment, Fulfilment
+from .models import Clause, Commitment, EvidenceFile, Fulfilment
 
 
 class ClauseInline(admin.StackedInline):  # labelled fields (axe: a tabular row has none)
@@ -80,10 +83,19 @@ class CommitmentAdmin(ScopedAdmin):
 class FulfilmentInline(admin.StackedInline):
     model = Fulfilment
     extra = 0
-    fields = ["fulfilled_on", "note", "recorded_by", "recorded_at", "answer", "answer_reason",
-              "answered_by", "answered_at"]
+    fields = ["fulfilled_on", "note", "evidence", "recorded_by", "recorded_at", "answer",
+              "answer_reason", "answered_by", "answered_at"]
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description=gettext_lazy("Evidence files"))
+    def evidence(self, obj):
+        links = [format_html('<a href="{}" download>{}</a> ({})',
+                             reverse("admin:commitments_clause_evidence",
+                                     args=[obj.clause_id, f.pk]),
+                             f.original_name, filesizeformat(f.size))
+                 for f in obj.files.all()]
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -107,7 +119,19 @@ class ClauseAdmin(ScopedAdmin):
 
     def get_urls(self):
         return [path("<int:pk>/record/", self.admin_site.admin_view(self.record_view),
-                     name="commitments_clause_record"), *super().get_urls()]
+                     name="commitments_clause_record"),
+                path("<int:pk>/evidence/<int:file_id>/",
+                     self.admin_site.admin_view(self.evidence_view),
+                     name="commitments_clause_evidence"), *super().get_urls()]
+
+    def evidence_view(self, request, pk, file_id):
+        """A file of the clause's evidence, to whoever sees the clause in the admin."""
+        evidence = EvidenceFile.objects.filter(
+            pk=file_id, fulfilment__clause__in=self.get_queryset(request).filter(pk=pk)).first()
+        if evidence is None:
+            raise Http404(_("Not found."))
+        return FileResponse(evidence.file.open("rb"), as_attachment=True,
+                            filename=evidence.original_name, content_type=evidence.content_type)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         clause = self.get_queryset(request).filter(pk=object_id).first()

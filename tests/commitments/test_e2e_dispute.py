@@ -14,7 +14,7 @@ from policies.commitments.constants import ClauseStatus
 from policies.commitments.models import Clause
 from portal.cases.models import SupervisionItem
 from tests.cases.factories import PDF_BYTES, upload
-from tests.e2e.signin import sign_in
+from tests.e2e.signin import sign_in, staff_sign_in
 from tests.factories import UnitFactory, enterprise_user, unit_official
 from tests.fixtures.browser import fits_the_phone
 
@@ -71,3 +71,35 @@ def test_enterprise_disputes_a_fulfilment_on_a_phone(phone_page, live_server, ax
     axe_check(page)
     fits_the_phone(page)
     shot(page, "4-rates")
+
+
+def test_an_official_records_evidence_in_the_admin(page, live_server, axe_check, shot, tmp_path):
+    """Desktop admin: the official of the responsible unit opens the clause, records what was
+    done with a PDF; the enterprise's members are told."""
+    from tests.totp import activate_totp
+
+    base = live_server.url
+    unit = UnitFactory(code="swj-e2e2", name="区商务局", name_en="District Commerce Bureau")
+    official = unit_official(unit, full_name="李经办")
+    EmailAddress.objects.create(user=official, email=official.email, verified=True,
+                                primary=True)
+    secret = activate_totp(official)
+    c = commitment(unit=unit, title="智能制造产业园项目投资协议")
+    boss = enterprise_user(c.enterprise)
+    clause = c.clauses.get()
+    pdf = tmp_path / "拨付凭证.pdf"
+    pdf.write_bytes(PDF_BYTES)
+    path = f"/admin/commitments/clause/{clause.pk}/change/"
+    staff_sign_in(page, base, official, secret, axe_check, path=path)
+    page.get_by_role("link", name="登记兑现情况").click()
+    axe_check(page)
+    page.fill("#id_note", "落户奖励100万元已拨付。")
+    page.set_input_files("#id_files", str(pdf))
+    shot(page, "1-record")
+    page.locator("input[type=submit]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    expect(page.locator("a[download]", has_text="拨付凭证.pdf")).to_be_visible()
+    axe_check(page)
+    shot(page, "2-recorded")
+    assert Clause.objects.get().status == ClauseStatus.FULFILLED
+    assert boss.notifications.count() == 1

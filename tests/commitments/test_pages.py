@@ -163,7 +163,14 @@ def test_the_official_records_evidence_in_the_admin_and_bad_files_are_refused(cl
     ok = client.post(url, {"note": "已拨付", "files": [upload("a.pdf", PDF_BYTES)]})
     assert ok.status_code == 302
     assert Clause.objects.get().status == ClauseStatus.FULFILLED
-    assert Fulfilment.objects.get().files.get().original_name == "a.pdf"
+    evidence = Fulfilment.objects.get().files.get()
+    assert evidence.original_name == "a.pdf"
+    download = f"/admin/commitments/clause/{clause.pk}/evidence/{evidence.pk}/"
+    assert download in client.get(f"/admin/commitments/clause/{clause.pk}/change/").content.decode()
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
+    login(client, unit_official())
+    assert client.get(download).status_code == 404
 
 
 def test_the_department_works_the_supervision_case_in_the_engines_admin(client, recorded):
