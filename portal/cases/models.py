@@ -208,7 +208,7 @@ class CaseCounter(models.Model):
 
 class Case(ChoiceLabelsMixin, models.Model):
     id = models.BigAutoField(primary_key=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=kind_choices)
+    kind = models.CharField(_("kind of case"), max_length=20, choices=kind_choices)
     reference = models.CharField(_("reference number"), max_length=20, unique=True,
                                  editable=False)
     # The kind's own classification (an appeal's type, a report's misconduct type ...).
