@@ -1,6 +1,7 @@
 """Input and output of the complaints API: one small serializer per endpoint."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.orgs.models import Unit
@@ -8,8 +9,13 @@ from portal.orgs.models import Unit
 from ..constants import Misconduct
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class ActiveUnitId(serializers.PrimaryKeyRelatedField):
+    """The id of an active unit."""
+
+
 class SubmitIn(serializers.Serializer):
-    accused_unit = serializers.PrimaryKeyRelatedField(
+    accused_unit = ActiveUnitId(
         queryset=Unit.objects.filter(is_active=True),
         error_messages={"required": _("Choose the unit whose conduct you report."),
                         "does_not_exist": _("Choose the unit whose conduct you report.")})
@@ -23,6 +29,12 @@ class SubmitIn(serializers.Serializer):
     anonymous = serializers.BooleanField(required=False, default=False,
                                          help_text=_("Signed in: file anonymously instead."))
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class SubmitJsonIn(SubmitIn):
+    """The same without attachments, which only multipart can carry."""
+
+    files = None
 
 
 class SubmitOut(serializers.Serializer):

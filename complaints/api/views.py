@@ -27,7 +27,9 @@ class ComplaintSubmitView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(tags=[TAG], request=s.SubmitIn, responses={
+    @extend_schema(tags=[TAG], request={
+        "multipart/form-data": s.SubmitIn, "application/json": s.SubmitJsonIn,
+        "application/x-www-form-urlencoded": s.SubmitJsonIn}, responses={
         201: s.SubmitOut,
         429: OpenApiResponse(description="Too many anonymous reports from this connection.")})
     def post(self, request):

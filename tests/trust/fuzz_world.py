@@ -9,8 +9,9 @@ from rest_framework.authtoken.models import Token
 
 from complaints import services as complaint_services
 from complaints.constants import Misconduct
+from portal.cases.models import Category
 from portal.notifications.models import Notification
-from portal.orgs.models import JoinRequest
+from portal.orgs.models import JoinRequest, Unit
 from tests.cases.factories import (
     PDF_BYTES,
     answered_case,
@@ -30,6 +31,7 @@ ROLES = ("enterprise", "official", "department", "anonymous")
 class World:
     users: dict = field(default_factory=dict)          # role -> User (anonymous: None)
     ids: list = field(default_factory=list)            # (path regex, {param: value}) pairs
+    references: dict = field(default_factory=dict)     # input field -> real values it takes
 
     def headers(self, role: str) -> dict:
         user = self.users[role]
@@ -81,4 +83,10 @@ def build_world() -> World:
 
     for notification in Notification.objects.filter(recipient__in=[admin, official, desk]):
         world.ids.append((r"^/api/v1/notifications/\{id\}/", {"id": notification.pk}))
+
+    units = [unit.pk, *Unit.objects.filter(is_active=True).exclude(pk=unit.pk)
+             .values_list("pk", flat=True)[:4]]
+    codes = list(Category.objects.values_list("code", flat=True)[:5])
+    world.references = {"unit": units, "subject_unit": units, "accused_unit": units,
+                        "category": codes}
     return world

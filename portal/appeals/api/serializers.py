@@ -5,9 +5,12 @@ range) is the services' job, so the API and the pages refuse the same things wit
 translated messages. That is why text fields here are optional and default to "".
 """
 
+from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from portal.cases.constants import ReturnReason, Status
 from portal.cases.models import Category
@@ -29,15 +32,97 @@ FILES_HELP = _("Attachments, checked by their content: PDF, PNG, JPEG, Word (.do
                "Excel (.xlsx) or plain text.")
 
 
+class _EngineRule:
+    """A field whose rule (required, not blank, one of the choices, a range) the schema states,
+    so clients and the fuzzer know it, while the service enforces it: a missing, null or blank
+    value reaches the service as the field's empty value and is refused there, after the
+    role and the case's state, with the same translated message as on the pages."""
+
+    missing = ""
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        return self.missing if value is empty else value
+
+    def run_validation(self, data=empty):
+        if data is empty or data is None or (isinstance(data, str) and not data.strip()):
+            return self.missing
+        return super().run_validation(data)
+
+
+class RequiredText(_EngineRule, serializers.CharField):
+    def __init__(self, help_text="", **kwargs):
+        # The pattern documents "not only spaces"; blank text never reaches it (see above).
+        super().__init__(required=True, allow_blank=False, trim_whitespace=True,
+                         validators=[RegexValidator(r"\S")], help_text=help_text, **kwargs)
+
+
+class RequiredChoice(_EngineRule, serializers.ChoiceField):
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices=choices, required=True, **kwargs)
+
+
+# What the ids and codes of other objects look like (their models' fields), for the schema.
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+CODE_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 50, "pattern": r"^[-a-zA-Z0-9_]+$"}
+
+
+@extend_schema_field(CODE_SCHEMA)
+class CategoryCode(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Category.objects.all(), **kwargs)
+
+
+@extend_schema_field(ID_SCHEMA)
+class UnitId(serializers.PrimaryKeyRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Unit.objects.all(), **kwargs)
+
+
+@extend_schema_field(CODE_SCHEMA)
+class RequiredCategory(_EngineRule, serializers.SlugRelatedField):
+    missing = None
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Category.objects.all(), required=True,
+                         **kwargs)
+
+
+@extend_schema_field(ID_SCHEMA)
+class RequiredUnit(_EngineRule, serializers.PrimaryKeyRelatedField):
+    missing = None
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Unit.objects.all(), required=True, **kwargs)
+
+
+class RequiredScore(_EngineRule, serializers.IntegerField):
+    missing = None
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, min_value=1, max_value=5, **kwargs)
+
+
+class RequiredDate(_EngineRule, serializers.DateField):
+    missing = None
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, **kwargs)
+
+
+def without_files(serializer_class):
+    """The JSON form of an input with attachments: JSON cannot carry files (multipart can)."""
+    return type(serializer_class.__name__.replace("Serializer", "JsonSerializer"),
+                (serializer_class,), {"files": None, "__module__": serializer_class.__module__})
+
+
 def _files():
     return serializers.ListField(child=serializers.FileField(allow_empty_file=True),
                                  required=False, default=list, help_text=FILES_HELP)
 
 
 def _unit():
-    return serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False,
-                                              allow_null=True, default=None,
-                                              help_text=_("Id of the unit."))
+    return UnitId(required=False, allow_null=True, default=None, help_text=_("Id of the unit."))
 
 
 # --- outputs ---------------------------------------------------------------------------------
@@ -210,9 +295,7 @@ class CaseListFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     type = serializers.ChoiceField(choices=AppealType.choices, required=False,
                                    help_text=_("Type of appeal."))
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(),
-                                            required=False,
-                                            help_text=_("Category code; includes its "
+    category = CategoryCode(required=False, help_text=_("Category code; includes its "
                                                         "sub-categories."))
     overdue = serializers.BooleanField(required=False, default=False,
                                        help_text=_("Only cases past their due date."))
@@ -222,13 +305,11 @@ class CaseListFilterSerializer(serializers.Serializer):
 
 
 class CaseSubmitInputSerializer(serializers.Serializer):
-    appeal_type = serializers.CharField(required=False, allow_blank=True, default="",
-                                        help_text=_("inquiry, help, suggestion or complaint"))
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(),
-                                            required=False, allow_null=True, default=None,
-                                            help_text=_("Category code."))
-    title = _text()
-    description = _text()
+    appeal_type = RequiredChoice(AppealType.choices,
+                                 help_text=_("inquiry, help, suggestion or complaint"))
+    category = RequiredCategory(help_text=_("Category code."))
+    title = RequiredText(max_length=200)
+    description = RequiredText(max_length=5000)
     subject_unit = _unit()
     files = _files()
 
@@ -238,28 +319,27 @@ class NoteInputSerializer(serializers.Serializer):
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = _text(_("Shown to the enterprise."))
+    reason = RequiredText(_("Shown to the enterprise."))
 
 
 class UnitNoteInputSerializer(serializers.Serializer):
-    unit = _unit()
+    unit = RequiredUnit(help_text=_("Id of the unit."))
     note = _text(_("An instruction for the unit; never shown to the enterprise."))
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    answer = _text()
+    answer = RequiredText()
     files = _files()
 
 
 class ReturnInputSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=ReturnReason.choices, required=False,
-                                     allow_blank=True, default="")
+    reason = RequiredChoice(ReturnReason.choices)
     note = _text()
 
 
 class ExtensionRequestInputSerializer(serializers.Serializer):
-    until = serializers.DateField(required=False, allow_null=True, default=None)
-    reason = _text()
+    until = RequiredDate()
+    reason = RequiredText()
 
 
 class ExtensionDecisionInputSerializer(serializers.Serializer):
@@ -270,7 +350,7 @@ class ExtensionDecisionInputSerializer(serializers.Serializer):
 
 
 class QuestionInputSerializer(serializers.Serializer):
-    question = _text()
+    question = RequiredText()
 
 
 class InformationInputSerializer(serializers.Serializer):
@@ -279,12 +359,11 @@ class InformationInputSerializer(serializers.Serializer):
 
 
 class RateInputSerializer(serializers.Serializer):
-    score = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                     help_text=_("1 (very unhappy) to 5 (very satisfied); "
+    score = RequiredScore(help_text=_("1 (very unhappy) to 5 (very satisfied); "
                                                  "1 or 2 sends the case back for redo."))
     comment = _text(_("Required for a score of 1 or 2."))
 
 
 class InternalNoteInputSerializer(serializers.Serializer):
-    note = _text()
+    note = RequiredText()
     files = _files()

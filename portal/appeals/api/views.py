@@ -114,7 +114,7 @@ class CaseListView(ListAPIView):
 
     @extend_schema(tags=[TAG], summary="Submit an appeal (诉求) for your enterprise",
                    request={"multipart/form-data": s.CaseSubmitInputSerializer,
-                            "application/json": s.CaseSubmitInputSerializer},
+                            "application/json": s.without_files(s.CaseSubmitInputSerializer)},
                    responses={201: s.CaseDetailOutputSerializer, **ERRORS})
     def post(self, request):
         data = validated(s.CaseSubmitInputSerializer, request.data)
@@ -180,7 +180,7 @@ class CaseStepView(APIView):
 def step_schema(summary: str, request=None, responses=s.CaseListOutputSerializer):
     body = request
     if request is not None and "files" in request().fields:
-        body = {"multipart/form-data": request, "application/json": request}
+        body = {"multipart/form-data": request, "application/json": s.without_files(request)}
     return extend_schema(tags=[TAG], summary=summary, request=body,
                          responses={200: responses, **ERRORS})
 
@@ -313,7 +313,7 @@ class CloseView(CaseStepView):
 @extend_schema(tags=[TAG], summary="Add an internal note, never shown to the enterprise — "
                                    "responsible unit or department",
                request={"multipart/form-data": s.InternalNoteInputSerializer,
-                        "application/json": s.InternalNoteInputSerializer},
+                        "application/json": s.without_files(s.InternalNoteInputSerializer)},
                responses={201: s.NoteOutputSerializer, **ERRORS})
 class InternalNoteView(CaseStepView):
     input_serializer = s.InternalNoteInputSerializer
