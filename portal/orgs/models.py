@@ -175,6 +175,14 @@ class Enterprise(models.Model):
     )
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # Facts policy conditions ask about (policies app); empty means "not known yet".
+    street = models.CharField(_("street or town (街镇)"), max_length=50, blank=True)
+    park = models.CharField(_("industrial park (园区)"), max_length=100, blank=True)
+    ownership = models.CharField(_("ownership"), max_length=20, blank=True,
+                                 choices=[("state", _("State-owned")), ("private", _("Private")),
+                                          ("foreign", _("Foreign-invested")),
+                                          ("collective", _("Collective"))])
+    OWNERSHIPS = ("state", "private", "foreign", "collective")
     tags = ArrayField(models.CharField(max_length=30), verbose_name=_("tags"), default=list, blank=True)
     qualifications = models.ManyToManyField(
         Qualification, verbose_name=_("qualifications"), blank=True, related_name="enterprises",
