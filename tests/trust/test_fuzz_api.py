@@ -13,6 +13,7 @@ schema is looser than the API, the refusals show it.
 """
 
 import collections
+import contextlib
 import os
 import time
 
@@ -24,6 +25,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -39,6 +41,7 @@ pytestmark = pytest.mark.django_db
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 EXAMPLES = 15          # generated requests per operation and role (the whole run ~ 1-2 min)
+NEGATIVE_EXAMPLES = 5  # requests with input the schema refuses, per operation and role
 STATEFUL_RUNS = 25     # link-following scenarios per role
 STATEFUL_STEPS = 8
 
@@ -72,7 +75,8 @@ def load_schema(app):
     return schema
 
 
-def fuzz_operation(strategy, headers: dict, statuses: set, references: dict) -> int:
+def fuzz_operation(strategy, headers: dict, statuses: set, references: dict,
+                   checks=CHECKS, examples=EXAMPLES) -> int:
     """Send EXAMPLES generated requests of one operation; return how many were sent.
 
     An input naming another object (a unit, a category) gets a real one half of the time, so
@@ -80,7 +84,7 @@ def fuzz_operation(strategy, headers: dict, statuses: set, references: dict) -> 
     sent = 0
 
     @given(case=strategy, data=st.data())
-    @_settings(EXAMPLES)
+    @_settings(examples)
     def fuzz(case, data):
         nonlocal sent
         sent += 1
@@ -93,7 +97,7 @@ def fuzz_operation(strategy, headers: dict, statuses: set, references: dict) -> 
         if response.status_code == 400 and os.environ.get("FUZZ_SHOW_REFUSALS"):
             print(" ", case.method, case.formatted_path, case.query, str(case.body)[:150],
                   "->", response.text[:300])
-        case.validate_response(response, checks=CHECKS, headers=headers)
+        case.validate_response(response, checks=checks, headers=headers)
 
     fuzz()
     return sent
@@ -127,6 +131,13 @@ def test_every_operation_answers_as_documented(role, wsgi_app):
         try:
             calls += fuzz_operation(strategy, headers, statuses.setdefault(label, set()),
                                     world.references)
+            # Input the schema refuses (wrong types, missing fields, values out of range): a
+            # refusal, never a server error. (An operation without input has none.)
+            with contextlib.suppress(Unsatisfiable):
+                calls += fuzz_operation(operation.as_strategy(GenerationMode.NEGATIVE),
+                                        headers, statuses[label], world.references,
+                                        checks=[not_a_server_error],
+                                        examples=NEGATIVE_EXAMPLES)
         except (Exception, BaseExceptionGroup) as exc:  # every operation's failure, one assert
             failures[label] = _failure(exc)
 
