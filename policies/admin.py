@@ -1,0 +1,141 @@
+"""The officials' admin of policies: a unit official drafts its own unit's policies (clauses,
+guide, conditions, test cases) and publishes them (the action "Publish", through
+services.policy_publish); the department sees every unit's."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import conditions as cond
+from . import services
+from .models import (
+    Guide,
+    Policy,
+    PolicyAttachment,
+    PolicyClause,
+    PolicyTestCase,
+    PolicyVersion,
+    Topic,
+)
+
+
+class PolicyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = ["title", "document_number", "unit", "summary", "issued_on", "effective_on",
+                  "expires_on", "topics", "industries", "conditions"]
+
+    def clean_conditions(self):
+        tree = self.cleaned_data.get("conditions") or {}
+        errors = cond.validate_tree(tree)
+        if errors:
+            raise ValidationError(errors)
+        return tree
+
+
+class TestCaseForm(forms.ModelForm):
+    class Meta:
+        model = PolicyTestCase
+        fields = ["name", "profile", "expected"]
+
+    def clean_profile(self):
+        profile = self.cleaned_data.get("profile") or {}
+        if not isinstance(profile, dict):
+            raise ValidationError(_("The profile is an object of facts."))
+        try:
+            cond.Profile.from_json(profile)
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            raise ValidationError(_("The profile cannot be read: %(e)s") % {"e": exc}) from exc
+        return profile
+
+
+class ClauseInline(admin.StackedInline):
+    model = PolicyClause
+    extra = 1
+
+
+class GuideInline(admin.StackedInline):
+    model = Guide
+    extra = 1
+    max_num = 1
+
+
+class TestCaseInline(admin.StackedInline):
+    model = PolicyTestCase
+    form = TestCaseForm
+    extra = 1
+
+
+class AttachmentInline(admin.StackedInline):
+    model = PolicyAttachment
+    extra = 0
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    form = PolicyAdminForm
+    list_display = ["title", "document_number", "unit", "status", "version", "expires_on"]
+    list_filter = ["status"]
+    search_fields = ["title", "document_number"]
+    readonly_fields = ["status", "version", "superseded_by"]
+    filter_horizontal = ["topics", "industries"]
+    inlines = [ClauseInline, GuideInline, TestCaseInline, AttachmentInline]
+    actions = ["publish"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("unit")
+        if request.user.is_superuser or request.user.has_perm("orgs.supervise_all_units"):
+            return qs
+        return qs.filter(unit_id=request.user.unit_id)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "unit" in form.base_fields:
+            form.base_fields["unit"].queryset = form.base_fields["unit"].queryset.filter(
+                pk=request.user.unit_id)
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.policy_index(policy=form.instance)
+
+    @admin.action(description=gettext_lazy("Publish (runs the test cases, then tells the "
+                                           "enterprises concerned)"),
+                  permissions=["publish"])
+    def publish(self, request, queryset):
+        for policy in queryset:
+            try:
+                version = services.policy_publish(policy=policy, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = " ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, _("“%(p)s” was not published: %(e)s")
+                                  % {"p": policy.title, "e": text}, messages.ERROR)
+            else:
+                self.message_user(request, _("“%(p)s” is in force (version %(v)s); %(n)s "
+                                             "enterprises are being told.")
+                                  % {"p": policy.title, "v": version.number,
+                                     "n": version.matched}, messages.SUCCESS)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("policies.publish_policy")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    list_display = ["policy", "number", "published_at", "matched"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

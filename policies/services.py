@@ -145,7 +145,7 @@ def push_batch(*, version_id: int, first_id: int, last_id: int) -> int:
     notifies them, or its death rolls back and the redelivered task does)."""
     from portal.accounts.models import User
 
-    matches = list(PolicyMatch.objects.select_for_update(skip_locked=True)
+    matches = list(PolicyMatch.objects.select_for_update()
                    .filter(version_id=version_id, id__gte=first_id, id__lte=last_id,
                            notified_at__isnull=True).order_by("id"))
     if not matches:

@@ -1,0 +1,108 @@
+"""Publishing a policy and its precise push: test cases must pass, one set-based match, and
+exactly one notice per enterprise per version with a real Celery worker — even when the
+publish is repeated or a batch task runs twice."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from policies import services
+from policies.models import PolicyMatch, PolicyStatus, PolicyTestCase
+from policies.tasks import policy_push_batch
+from portal.ledger.models import LedgerEntry
+from portal.notifications.models import Notification
+from tests.factories import EnterpriseFactory, enterprise_user, unit_official
+from tests.fixtures.celery import wait_until
+
+from .factories import make_policy, qualification
+
+
+def _world():
+    official = unit_official()
+    eligible = EnterpriseFactory(registered_capital=500)
+    eligible.qualifications.add(qualification())
+    unknown = EnterpriseFactory(registered_capital=None)
+    unknown.qualifications.add(qualification())
+    not_eligible = EnterpriseFactory(registered_capital=50)
+    people = {name: [enterprise_user(e), enterprise_user(e)]
+              for name, e in (("eligible", eligible), ("unknown", unknown),
+                              ("not", not_eligible))}
+    return official, people
+
+
+def _notices(users):
+    return Notification.objects.filter(recipient__in=users).count()
+
+
+@pytest.mark.django_db
+def test_a_failing_test_case_refuses_publishing_and_names_it():
+    official = unit_official()
+    policy = make_policy(unit=official.unit, expected="not_eligible")
+    with pytest.raises(ValidationError) as caught:
+        services.policy_publish(policy=policy, by=official)
+    assert "Test case “高企” expects “Not eligible” but the conditions give “Eligible”" in str(
+        caught.value)
+    policy.refresh_from_db()
+    assert policy.status == PolicyStatus.DRAFT and policy.version == 0
+    assert not PolicyMatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_test_case_or_an_unknown_clause_refuses_publishing():
+    official = unit_official()
+    policy = make_policy(unit=official.unit)
+    PolicyTestCase.objects.filter(policy=policy).delete()
+    with pytest.raises(ValidationError, match="Add at least one test case"):
+        services.policy_publish(policy=policy, by=official)
+    policy = make_policy(unit=official.unit, conditions={
+        "field": "size", "values": ["small"], "clause": "第九条"}, expected="unknown",
+        profile={})
+    with pytest.raises(ValidationError, match="names clause “第九条”"):
+        services.policy_publish(policy=policy, by=official)
+
+
+@pytest.mark.django_db
+def test_another_units_official_cannot_publish():
+    policy = make_policy()
+    with pytest.raises(services.PermissionDenied):
+        services.policy_publish(policy=policy, by=unit_official())
+
+
+@pytest.mark.django_db
+def test_publish_matches_eligible_and_unknown_in_one_statement(django_assert_max_num_queries):
+    official, people = _world()
+    policy = make_policy(unit=official.unit)
+    version = services.policy_publish(policy=policy, by=official)
+    policy.refresh_from_db()
+    assert policy.status == PolicyStatus.IN_FORCE and policy.version == 1
+    assert policy.expires_on == policy.issued_on.replace(year=policy.issued_on.year + 3)
+    rows = {m.enterprise_id: (m.outcome, m.missing) for m in PolicyMatch.objects.all()}
+    eligible = people["eligible"][0].enterprise_id
+    unknown = people["unknown"][0].enterprise_id
+    assert rows == {eligible: ("eligible", []), unknown: ("unknown", ["registered_capital"])}
+    assert version.matched == 2
+    assert LedgerEntry.objects.filter(action="policy.publish", object_id=str(policy.pk)).count() == 1
+
+
+def test_exactly_one_notice_per_enterprise_when_published_twice_and_a_task_runs_twice(
+        celery_worker):
+    official, people = _world()
+    policy = make_policy(unit=official.unit)
+    version = services.policy_publish(policy=policy, by=official)
+    every = [u for users in people.values() for u in users]
+    wait_until(lambda: _notices(every) == 4, message="4 notices")
+    # Publishing again (a double click): the same version, no second push.
+    assert services.policy_publish(policy=policy, by=official).pk == version.pk
+    # The batch task delivered twice (a redelivery after a lost ack).
+    first, last = PolicyMatch.objects.order_by("id").values_list("id", flat=True)
+    with transaction.atomic():
+        transaction.on_commit(lambda: policy_push_batch.delay(version.pk, first, last))
+        transaction.on_commit(lambda: policy_push_batch.delay(version.pk, first, last))
+    celery_worker.wait_for_runs(policy_push_batch.name, 3)
+    assert _notices(people["eligible"]) == 2  # one per member: one per enterprise
+    assert _notices(people["unknown"]) == 2
+    assert _notices(people["not"]) == 0
+    subjects = set(Notification.objects.filter(recipient__in=people["unknown"])
+                   .values_list("subject", flat=True))
+    assert subjects == {f"A policy your enterprise may qualify for: {policy.title}"}
+    assert not PolicyMatch.objects.filter(notified_at__isnull=True).exists()
