@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 import environ
@@ -28,7 +29,9 @@ def _candidates(tool: str) -> list[Path]:
         folders.append(Path(os.environ["PORTAL_PG_BIN"]))
     folders += [Path(p) for p in glob.glob("/usr/lib/postgresql/*/bin")]
     try:
-        import pgserver
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+            warnings.simplefilter("ignore")
+            import pgserver
 
         folders.append(Path(pgserver.__file__).resolve().parent / "pginstall" / "bin")
     except ImportError:
