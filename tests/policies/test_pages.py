@@ -1,0 +1,151 @@
+"""Policy pages as an enterprise reads them: validity stated plainly, "policies for me" with
+reasons, an unknown result asking for exactly the missing fact, supplying it, and the admin
+refusing unsound conditions."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from policies import services
+from policies.models import Policy, PolicyStatus
+from tests.factories import EnterpriseFactory, enterprise_user, unit_official
+from tests.totp import login
+
+from .factories import make_policy, qualification
+
+pytestmark = pytest.mark.django_db
+
+
+def _published(**kwargs):
+    official = unit_official()
+    policy = make_policy(unit=official.unit, **kwargs)
+    services.policy_publish(policy=policy, by=official)
+    policy.refresh_from_db()
+    return policy
+
+
+def test_the_policy_page_states_its_validity_and_the_library_lists_it(client):
+    policy = _published()
+    page = client.get(f"/policies/{policy.pk}/").content.decode()
+    end = policy.ends_on.isoformat()
+    assert f"In force from {policy.issued_on.isoformat()} until {end}." in page
+    assert f"It expires at the end of {end}." in page
+    assert "高新技术企业" in page and "最高50万元" in page  # the guide
+    assert policy.title in client.get("/policies/").content.decode()
+
+
+def test_a_superseded_policy_links_to_its_successor_and_a_draft_is_not_shown(client):
+    new = _published(title="新办法")
+    old = make_policy(title="旧办法", status=PolicyStatus.SUPERSEDED, superseded_by=new)
+    page = client.get(f"/policies/{old.pk}/").content.decode()
+    assert "Superseded" in page and f'href="/policies/{new.pk}/"' in page
+    draft = make_policy(title="草稿")
+    assert client.get(f"/policies/{draft.pk}/").status_code == 404
+    assert "草稿" not in client.get("/policies/").content.decode()
+
+
+def test_for_me_shows_reasons_and_leaves_out_the_not_eligible_and_the_expired(client):
+    policy = _published()
+    expired = _published(title="已过期政策", expires_on=datetime.date(2026, 1, 1),
+                         issued_on=datetime.date(2024, 1, 1))
+    assert expired.ends_on < datetime.date.today()
+    yes = EnterpriseFactory(registered_capital=500)
+    yes.qualifications.add(qualification())
+    client.force_login(enterprise_user(yes))
+    page = client.get("/policies/for-me/").content.decode()
+    assert policy.title in page and "Eligible" in page
+    assert "Qualification: High-tech enterprise" in page and "clause 第二条" in page
+    assert "已过期政策" not in page
+    client.force_login(enterprise_user(EnterpriseFactory(registered_capital=10)))
+    page = client.get("/policies/for-me/").content.decode()
+    assert policy.title not in page
+    assert "No policy in force concerns your enterprise for now." in page
+
+
+def test_an_unknown_result_asks_for_the_missing_fact_and_supplying_it_decides(client):
+    policy = _published()
+    enterprise = EnterpriseFactory(registered_capital=500)
+    client.force_login(enterprise_user(enterprise))
+    page = client.get(f"/policies/{policy.pk}/").content.decode()
+    assert "Not yet known: some facts about your enterprise are missing." in page
+    assert "Whether you hold the qualification “High-tech enterprise”" in page
+    # "Yes" without the certificate is refused, nothing saved
+    page = client.post(f"/policies/{policy.pk}/facts/", {
+        "key": "qualification:high-tech", "qualification-high-tech-holds": "yes"})
+    assert page.status_code == 400
+    assert "Attach the certificate of the qualification." in page.content.decode()
+    assert not enterprise.qualifications.exists()
+    certificate = SimpleUploadedFile("证书.pdf", b"%PDF-1.4 certificate", "application/pdf")
+    response = client.post(f"/policies/{policy.pk}/facts/", {
+        "key": "qualification:high-tech", "qualification-high-tech-holds": "yes",
+        "qualification-high-tech-certificate": certificate})
+    assert response.status_code == 302
+    page = client.get(f"/policies/{policy.pk}/").content.decode()
+    assert "Your enterprise is eligible." in page
+    assert policy.title in client.get("/policies/for-me/").content.decode()
+
+
+def test_a_bad_figure_is_refused_with_a_message(client):
+    policy = _published()
+    enterprise = EnterpriseFactory(registered_capital=None)
+    enterprise.qualifications.add(qualification())
+    client.force_login(enterprise_user(enterprise))
+    page = client.post(f"/policies/{policy.pk}/facts/", {
+        "key": "registered_capital", "registered_capital-value": "-5"})
+    assert page.status_code == 400
+    assert "Ensure this value is greater than or equal to 0." in page.content.decode()
+    client.post(f"/policies/{policy.pk}/facts/", {
+        "key": "registered_capital", "registered_capital-value": "300"})
+    enterprise.refresh_from_db()
+    assert enterprise.registered_capital == 300
+    assert "Your enterprise is eligible." in client.get(f"/policies/{policy.pk}/").content.decode()
+
+
+def test_not_relevant_removes_it_from_for_me(client):
+    policy = _published()
+    yes = EnterpriseFactory(registered_capital=500)
+    yes.qualifications.add(qualification())
+    client.force_login(enterprise_user(yes))
+    client.post(f"/policies/{policy.pk}/not-relevant/")
+    assert policy.title not in client.get("/policies/for-me/").content.decode()
+
+
+def test_for_me_needs_an_enterprise(client):
+    login(client, unit_official())
+    assert client.get("/policies/for-me/").status_code == 403
+
+
+def test_for_me_and_the_policy_page_in_a_fixed_number_of_queries(client,
+                                                                 django_assert_num_queries):
+    yes = EnterpriseFactory(registered_capital=500)
+    yes.qualifications.add(qualification())
+    client.force_login(enterprise_user(yes))
+    for n in (1, 4):
+        while Policy.objects.filter(status=PolicyStatus.IN_FORCE).count() < n:
+            policy = _published()
+        client.get("/policies/for-me/")  # warm the navigation fragment
+        # The layout's (session, user, unread count) and the page's own: in force, not
+        # relevant, subscriptions, qualifications held, declarations, topics, names.
+        with django_assert_num_queries(12):
+            client.get("/policies/for-me/")
+        client.get(f"/policies/{policy.pk}/")
+        with django_assert_num_queries(12):
+            client.get(f"/policies/{policy.pk}/")
+
+
+def test_the_admin_refuses_an_unknown_field_and_an_impossible_range(client):
+    official = unit_official()
+    login(client, official)
+    base = {"title": "t", "unit": official.unit.pk, "issued_on": "2026-12-01",
+            "clauses-TOTAL_FORMS": 0, "clauses-INITIAL_FORMS": 0,
+            "guide-TOTAL_FORMS": 0, "guide-INITIAL_FORMS": 0,
+            "test_cases-TOTAL_FORMS": 0, "test_cases-INITIAL_FORMS": 0,
+            "attachments-TOTAL_FORMS": 0, "attachments-INITIAL_FORMS": 0}
+    page = client.post("/admin/policies/policy/add/", {
+        **base, "conditions": '{"field": "turnover", "values": ["x"], "clause": "1"}'})
+    assert "Unknown condition field “turnover”" in page.content.decode()
+    page = client.post("/admin/policies/policy/add/", {
+        **base, "conditions": '{"field": "registered_capital", "min": 9, "max": 1, "clause": "1"}'})
+    assert "is impossible: the minimum 9 is above the maximum 1" in page.content.decode()
+    assert not Policy.objects.exists()
