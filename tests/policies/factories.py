@@ -11,12 +11,13 @@ HIGH_TECH = {"all": [
 
 
 def make_policy(*, unit=None, conditions=None, title="高新技术企业研发补助办法", guide=True,
-                expected="eligible", profile=None, **kwargs) -> Policy:
+                expected="eligible", profile=None, clause_text="申请企业应为高新技术企业。",
+                **kwargs) -> Policy:
     policy = Policy.objects.create(
         title=title, document_number="埔科〔2026〕7号", unit=unit or UnitFactory(),
         summary="对区内高新技术企业的研发投入给予补助。",
         conditions=HIGH_TECH if conditions is None else conditions, **kwargs)
-    PolicyClause.objects.create(policy=policy, number="第二条", text="申请企业应为高新技术企业。")
+    PolicyClause.objects.create(policy=policy, number="第二条", text=clause_text)
     PolicyClause.objects.create(policy=policy, number="第三条",
                                 text="注册资本不低于100万元。")
     PolicyTestCase.objects.create(
