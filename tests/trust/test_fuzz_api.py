@@ -208,6 +208,15 @@ def test_the_schema_documents_refusals_in_the_error_format_and_links_objects(cli
             for code, response in refusals.items():
                 assert response["content"]["application/json"]["schema"] == error, (
                     method, path, code)
+    # Every operation on one object is reachable from an operation that names the object.
+    linked = {target for operations in schema["paths"].values()
+              for operation in operations.values()
+              for response in operation["responses"].values()
+              for target in response.get("links", {})}
+    unreachable = [f"{method} {path}" for path, operations in schema["paths"].items()
+                   for method, operation in operations.items()
+                   if "{" in path and operation["operationId"] not in linked]
+    assert not unreachable
     cases = schema["paths"]["/api/v1/cases/"]
     links = cases["get"]["responses"]["200"]["links"]
     assert links["v1_cases_retrieve"]["parameters"] == {"path.id": "$response.body#/results/0/id"}

@@ -130,7 +130,11 @@ class CaseDetailView(APIView):
     for the responsible unit and the department."""
 
     @extend_schema(tags=[TAG], summary="A case and its timeline",
-                   responses={200: s.CaseDetailOutputSerializer, 404: ERRORS[404]})
+                   responses={200: s.CaseDetailOutputSerializer, 404: ERRORS[404]},
+                   # the submission's files, the first step's attachments
+                   extensions={"x-portal-links": {"200": {"v1_cases_files_retrieve": {
+                       "path.id": "$request.path.id",
+                       "path.attachment_id": "$response.body#/timeline/0/attachments/0/id"}}}})
     def get(self, request, pk: int):
         return Response(detail_data(request, visible_case(request, pk)))
 

@@ -8,7 +8,8 @@
 - `add_links` declares OpenAPI links from an operation that returns objects to the operations
   on one of them (`/x/` → `/x/{id}/…`, `/x/{id}/` → `/x/{id}/…`, a list of `clauses` in the
   body → `/…/clauses/{id}/…`), so clients and the fuzzer reach real objects, not made-up ids;
-  and it gives integer path ids the range Django's `<int:…>` converter accepts.
+  and it gives integer path ids the range Django's `<int:…>` converter accepts. A view may
+  declare more (`x-portal-links`, see `_declared_links`).
 
 Both apply to every view, so a new endpoint is documented the same way without declaring it.
 """
@@ -183,4 +184,20 @@ def add_links(result, generator, request, public):
                                 }
                 if links:
                     response["links"] = links
+    _declared_links(paths)
     return result
+
+
+LINKS_EXTENSION = "x-portal-links"
+
+
+def _declared_links(paths: dict) -> None:
+    """Links a view declares itself, where the ids are deeper in the body than the rules
+    above look: `extend_schema(extensions={"x-portal-links": {"200": {operationId:
+    {"path.x": "$response.body#/…"}}}})`."""
+    for operations in paths.values():
+        for operation in operations.values():
+            for code, links in operation.pop(LINKS_EXTENSION, {}).items():
+                response = operation["responses"][code].setdefault("links", {})
+                for target, params in links.items():
+                    response[target] = {"operationId": target, "parameters": params}
