@@ -150,6 +150,20 @@ def test_every_operation_answers_as_documented(role, wsgi_app):
                                      for label, text in failures.items())
 
 
+class _RootsThatNameObjects:
+    """Schemathesis' transition control, with no scenario starting at an operation on one
+    object (a made-up id)."""
+
+    def __init__(self, control):
+        self._control = control
+
+    def __getattr__(self, name):
+        return getattr(self._control, name)
+
+    def allow_root_transition(self, source, bundles):
+        return "{" not in source and self._control.allow_root_transition(source, bundles)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_following_links_reaches_real_objects(role, wsgi_app):
     cache.clear()
@@ -166,6 +180,10 @@ def test_following_links_reaches_real_objects(role, wsgi_app):
             cache.clear()
             self._savepoint = transaction.savepoint()
             super().setup()
+            # Start only from operations that name objects (lists, creates): an operation on
+            # one object is reached through links, not with a made-up id (the first run is
+            # about those; this one is about the links).
+            self.control = _RootsThatNameObjects(self.control)
 
         def teardown(self):
             super().teardown()
