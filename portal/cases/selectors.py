@@ -125,12 +125,6 @@ def case_timeline_for(*, case: Case, user) -> QuerySet[CaseEvent]:
             .order_by("created_at", "id"))
 
 
-def case_last_event_id(*, case: Case) -> int | None:
-    """Return the id of the newest step of `case`: steps are append-only, so this names the
-    version of its timeline (the key of the page's cached timeline)."""
-    return case.events.order_by("-id").values_list("id", flat=True).first()
-
-
 def case_latest_step(*, case: Case, user, action: str) -> CaseEvent | None:
     """Return the newest step `action` of `case` that `user` may see, with its files."""
     return (case_timeline_for(case=case, user=user)

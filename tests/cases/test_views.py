@@ -497,6 +497,9 @@ def test_the_case_page_runs_the_same_queries_for_a_short_or_long_timeline(
     again_short, _ = queries(short)
     again_long, again = queries(long)
     assert again_short == again_long == first_long - 2
+    # session, user, the case with what it prints, the unread badge: the timeline's version is
+    # the case's change stamp (issue 11; it was a query of its own)
+    assert again_long == 4
     assert again.split('class="case-timeline"')[1] == page.split('class="case-timeline"')[1]
 
 
@@ -509,6 +512,22 @@ def test_a_new_step_shows_at_once_on_a_timeline_shown_before(client, dept, unit,
     page = client.get(detail(case)).content.decode()
     timeline = page.split('class="case-timeline"')[1]
     assert "Information requested" in timeline and "What is the floor area?" in timeline
+
+
+def test_a_step_that_changes_nothing_else_on_the_case_shows_at_once(client, dept, unit,
+                                                                     submitter):
+    """Material added by the enterprise (补充材料) and an internal note change only the
+    timeline: they move the case's change stamp, the cached timeline's version."""
+    official = unit_official(unit)
+    case = signed_case(dept, unit, official, submitter=submitter)
+    login(client, submitter)
+    client.get(detail(case))
+    services.case_supplement(case=case, actor=submitter, note="补充：营业执照副本已更新")
+    assert "营业执照副本已更新" in client.get(detail(case)).content.decode()
+    login(client, official)  # the government's side of the same page
+    client.get(detail(case))
+    services.case_add_internal_note(case=case, actor=official, note="已电话联系企业")
+    assert "已电话联系企业" in client.get(detail(case)).content.decode()
 
 
 def test_the_internal_timeline_shown_to_an_official_is_never_served_to_the_enterprise(

@@ -247,6 +247,11 @@ def record_step(case: Case, *, actor, action: str, to_status: str | None = None,
         case.status = to_status
     if save:
         case.save(update_fields=sorted({*fields, "status", "updated_at"}))
+    elif action != Action.SUBMIT:  # (a new case was saved just now)
+        # The case's change stamp names its timeline's version (the case page's cached
+        # timeline): a step that changes nothing else on the case still moves it.
+        case.updated_at = timezone.now()
+        Case.objects.filter(pk=case.pk).update(updated_at=case.updated_at)
     extra = extra or {}
     acted_as, unit = actor_as(actor, case)
     acted_as = side or acted_as
