@@ -93,8 +93,9 @@ class PolicyAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if not request.user.is_superuser and "unit" in form.base_fields:
-            form.base_fields["unit"].queryset = form.base_fields["unit"].queryset.filter(
-                pk=request.user.unit_id)
+            field = form.base_fields["unit"]
+            field.queryset = field.queryset.filter(pk=request.user.unit_id)
+            field.initial, field.empty_label = request.user.unit_id, None
         return form
 
     def save_related(self, request, form, formsets, change):

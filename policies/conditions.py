@@ -393,14 +393,20 @@ def fact_label(key: str, *, names: dict[str, str] | None = None) -> str:
 def describe(leaf: dict, *, names: dict[str, str] | None = None) -> str:
     name = leaf["field"]
     values = ", ".join((names or {}).get(v, v) for v in leaf.get("values", []))
+    low, high = leaf.get("min"), leaf.get("max")
     if name == "registered_capital":
+        if high is None:
+            return _("Registered capital at least %(lo)s (10,000 yuan)") % {"lo": low}
+        if low is None:
+            return _("Registered capital at most %(hi)s (10,000 yuan)") % {"hi": high}
         return _("Registered capital between %(lo)s and %(hi)s (10,000 yuan)") % {
-            "lo": leaf.get("min") if leaf.get("min") is not None else "0",
-            "hi": leaf.get("max") if leaf.get("max") is not None else "∞"}
+            "lo": low, "hi": high}
     if name == "years_since_founding":
-        return _("Founded between %(lo)s and %(hi)s years ago") % {
-            "lo": leaf.get("min") if leaf.get("min") is not None else "0",
-            "hi": leaf.get("max") if leaf.get("max") is not None else "∞"}
+        if high is None:
+            return _("Founded at least %(lo)s years ago") % {"lo": low}
+        if low is None:
+            return _("Founded at most %(hi)s years ago") % {"hi": high}
+        return _("Founded between %(lo)s and %(hi)s years ago") % {"lo": low, "hi": high}
     if name == "declared":
         return leaf["text"]
     label = {
@@ -408,4 +414,4 @@ def describe(leaf: dict, *, names: dict[str, str] | None = None) -> str:
         "size": _("Size class"), "street": _("Street or town"), "park": _("Industrial park"),
         "ownership": _("Ownership"), "qualification": _("Qualification"), "tag": _("Tag"),
     }[name]
-    return f"{label}: {values}"
+    return _("%(label)s: %(values)s") % {"label": label, "values": values}
