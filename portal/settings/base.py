@@ -263,7 +263,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "portal.cases.constants.Status"},
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "portal.cases.constants.Status",
+                            "PolicyStatusEnum": "policies.models.PolicyStatus"},
     # Every refusal documented, links between operations (portal/core/api/schema.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "portal.core.api.schema.add_links"],
