@@ -52,7 +52,7 @@ def every_logger_at_debug(caplog):
     """caplog at DEBUG on the root and on every logger that does not propagate to it."""
     caplog.set_level(logging.DEBUG)
     extra = []
-    for name, logger in list(logging.root.manager.loggerDict.items()):
+    for logger in list(logging.root.manager.loggerDict.values()):
         if isinstance(logger, logging.Logger):
             extra.append((logger, logger.level, logger.propagate))
             logger.setLevel(logging.DEBUG)
