@@ -5,6 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from portal.core import views as core_views
 
+# Error pages drawn without the database (portal/core/views.py, templates/errors/page.html).
+handler400 = "portal.core.views.bad_request"
+handler403 = "portal.core.views.permission_denied"
+handler404 = "portal.core.views.page_not_found"
+handler500 = "portal.core.views.server_error"
+
 api_v1 = [
     path("", include("portal.core.api.urls")),
     path("orgs/", include("portal.orgs.api.urls")),

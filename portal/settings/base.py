@@ -76,9 +76,14 @@ MIDDLEWARE = [
     # allauth's UserSessionsMiddleware, writing "last seen" every few minutes, not every request
     "portal.accounts.middleware.UserSessionActivityMiddleware",
     "portal.accounts.middleware.StaffMFARequiredMiddleware",
+    # After authentication: counts a signed-in person's forms by account (portal/core/ratelimit.py)
+    "portal.core.ratelimit.FormRateLimitMiddleware",
 ]
+# Every page form: at most this many POSTs per client per window (limit, seconds); None: off.
+PORTAL_FORM_RATE_LIMIT = (60, 15 * 60)
 
 ROOT_URLCONF = "portal.urls"
+CSRF_FAILURE_VIEW = "portal.core.views.csrf_failure"
 # Every form (pages, allauth, admin widgets) drawn from templates/forms/: error summary, messages
 # tied to their fields, "Enter ..." / "Choose ..." instead of "This field is required."
 FORM_RENDERER = "portal.core.forms.PortalFormRenderer"

@@ -103,6 +103,10 @@ def test_postgres_restart_the_portal_serves_again_without_a_restart(
         own_postgres.stop()
         down = requests.get(base + "/healthz", timeout=30)  # the load balancer's probe
         assert down.status_code == 503 and down.json()["database"]["ok"] is False
+        # A reader meanwhile: a page saying so in their language, 503 with Retry-After, no 500.
+        page = session.get(base + reverse("cases:list"), timeout=30)
+        assert page.status_code == 503 and page.headers.get("Retry-After") == "60"
+        assert "The portal is briefly unavailable" in page.text
 
         own_postgres.start()
         for _ in range(ROUNDS_AFTER_RECOVERY):
