@@ -81,6 +81,8 @@ MIDDLEWARE = [
 ]
 # Every page form: at most this many POSTs per client per window (limit, seconds); None: off.
 PORTAL_FORM_RATE_LIMIT = (60, 15 * 60)
+# Every write through the API: at most this many per client ("number/s|m|h|d"); None: off.
+PORTAL_API_SUBMISSION_RATE = "30/min"
 
 ROOT_URLCONF = "portal.urls"
 CSRF_FAILURE_VIEW = "portal.core.views.csrf_failure"
@@ -258,6 +260,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # Every write through the API, per client: PORTAL_API_SUBMISSION_RATE (issue 16).
+    "DEFAULT_THROTTLE_CLASSES": ["portal.core.api.throttling.SubmissionRateThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Yingshang Portal API",

@@ -16,3 +16,7 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default="/tmp/yingshang-test-media") 
 # Tests use their own Redis database so a developer's running portal is left alone.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default="redis://127.0.0.1:6379/15"))
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The floor rate limit on page forms is off: many tests post dozens of forms as one client.
+# tests/trust/test_web_hardening.py turns it on.
+PORTAL_FORM_RATE_LIMIT = None
+PORTAL_API_SUBMISSION_RATE = None

@@ -1,0 +1,61 @@
+"""One rate limit on every form a page sends (issue 16): each client may POST at most
+`PORTAL_FORM_RATE_LIMIT = (limit, window seconds)` page forms in a window; more are answered
+429 with a translated page and reach no view, so nothing is saved. The client is the signed-in
+user, else the hashed address (as allauth's sign-in throttle reads it behind the proxy).
+
+The API has DRF's throttles (REST_FRAMEWORK's rates), sign-in and sign-up allauth's
+ACCOUNT_RATE_LIMITS, and the anonymous reports and receipt codes their own tighter limits in
+complaints/ratelimit.py; this is the floor under every other form, present and future. A fixed
+window on the default cache, shared by every web process. None turns it off (the test settings:
+tests that post many forms in a row would trip it; tests/trust/test_web_hardening.py turns it on).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+# The API has its own throttles; the admin is staff work behind TOTP, where a desk clears a queue
+# of steps in minutes; changing the language is no submission.
+EXEMPT_PREFIXES = ("/api/", "/admin/", "/i18n/")
+
+
+def _client(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u{user.pk}"
+    try:
+        from allauth.core.internal.httpkit import get_client_ip
+
+        address = get_client_ip(request) or "unknown"
+    except ImportError:  # pragma: no cover — a later allauth moved it
+        address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    return "a" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def _hit(key: str, window: int) -> int:
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+class FormRateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        rule = getattr(settings, "PORTAL_FORM_RATE_LIMIT", None)
+        if rule and request.method == "POST" and not request.path.startswith(EXEMPT_PREFIXES):
+            limit, window = rule
+            if _hit(f"core:forms:{_client(request)}", window) > limit:
+                from .views import error_page
+
+                message = _("Too many attempts. Please wait 15 minutes and try again.")
+                return error_page(request, 429, message, message,
+                                  headers={"Retry-After": str(window)})
+        return self.get_response(request)
