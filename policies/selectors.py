@@ -51,7 +51,8 @@ def policy_search(*, q: str = "", status: str = "", unit: str = "", topic: str =
         qs = qs.filter(issued_on__lte=issued_to)
     tokens = query_tokens(q)
     if tokens:
-        query = SearchQuery(" & ".join(tokens.split()), config="simple", search_type="raw")
+        # plainto_tsquery: every token must match, and no character of the query is syntax.
+        query = SearchQuery(tokens, config="simple", search_type="plain")
         qs = (qs.filter(search_tokens=query)
               .annotate(rank=SearchRank(F("search_tokens"), query))
               .order_by("-rank", "-issued_on", "-id"))

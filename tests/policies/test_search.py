@@ -48,3 +48,10 @@ def test_filters_by_topic_unit_and_status():
     assert list(policy_search(unit=b.unit.code)) == [b]
     assert list(policy_search(status="repealed")) == []
     assert list(policy_search(q="办法", unit=a.unit.code)) == [a]
+
+
+def test_query_syntax_characters_are_words_not_errors(client):
+    _published("专精特新奖励办法", "奖励。")
+    for q in ("专精特新 & | ! ( ) :*", "'", "a:b", "专精特新'"):
+        assert client.get("/api/v1/policies/", {"q": q}).status_code == 200
+        assert client.get("/policies/", {"q": q}).status_code == 200
