@@ -149,3 +149,35 @@ def test_the_admin_refuses_an_unknown_field_and_an_impossible_range(client):
         **base, "conditions": '{"field": "registered_capital", "min": 9, "max": 1, "clause": "1"}'})
     assert "is impossible: the minimum 9 is above the maximum 1" in page.content.decode()
     assert not Policy.objects.exists()
+
+
+def test_a_free_text_condition_is_unknown_until_declared(client):
+    official = unit_official()
+    policy = make_policy(unit=official.unit, conditions={"all": [
+        {"field": "size", "values": ["small"], "clause": "第二条"},
+        {"field": "declared", "key": "exports", "text": "上年度有出口业务", "clause": "第三条"},
+    ]}, expected="unknown", profile={"size": "small"})
+    services.policy_publish(policy=policy, by=official)
+    enterprise = EnterpriseFactory(size="small")
+    client.force_login(enterprise_user(enterprise))
+    page = client.get(f"/policies/{policy.pk}/").content.decode()
+    assert "Not yet known" in page and "上年度有出口业务" in page
+    client.post(f"/policies/{policy.pk}/facts/", {
+        "key": "declared:exports", "declared-exports-holds": "no"})
+    page = client.get(f"/policies/{policy.pk}/").content.decode()
+    assert "Your enterprise does not meet the conditions." in page
+    assert policy.title not in client.get("/policies/for-me/").content.decode()
+
+
+def test_topic_subscription_lists_the_topics_policies(client):
+    from policies.models import Topic
+
+    topic = Topic.objects.create(code="tech", name="科技创新")
+    policy = _published()
+    policy.topics.add(topic)
+    client.force_login(enterprise_user(EnterpriseFactory(registered_capital=10)))
+    assert "From your topics" not in client.get("/policies/for-me/").content.decode()
+    client.post("/policies/for-me/", {"topic": topic.pk, "subscribe": "1"})
+    page = client.get("/policies/for-me/").content.decode()
+    assert "From your topics" in page and policy.title in page
+    assert "Unsubscribe from 科技创新" in page
