@@ -4,6 +4,7 @@ services.policy_publish); the department sees every unit's."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from . import conditions as cond
 from . import services
 from .models import (
+    Grant,
     Guide,
     Policy,
     PolicyAttachment,
@@ -25,7 +27,8 @@ class PolicyAdminForm(forms.ModelForm):
     class Meta:
         model = Policy
         fields = ["title", "document_number", "unit", "summary", "issued_on", "effective_on",
-                  "expires_on", "topics", "industries", "conditions"]
+                  "expires_on", "topics", "industries", "conditions",
+                  "granted_without_application"]
 
     def clean_conditions(self):
         tree = self.cleaned_data.get("conditions") or {}
@@ -140,3 +143,56 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class GrantActionForm(ActionForm):
+    reason = forms.CharField(label=gettext_lazy("Reason (to remove)"), required=False,
+                             max_length=300)
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    """免申即享: the proposed list; the unit confirms or removes entries (with a reason)."""
+
+    list_display = ["enterprise", "version", "status", "reason", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["enterprise", "version__policy"]
+    action_form = GrantActionForm
+    actions = ["confirm", "remove"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser or request.user.has_perm("orgs.supervise_all_units"):
+            return qs
+        return qs.filter(version__policy__unit_id=request.user.unit_id)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, confirm):
+        try:
+            n = services.grants_decide(grants=list(queryset), by=request.user, confirm=confirm,
+                                       reason=request.POST.get("reason", ""))
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])),
+                              messages.ERROR)
+        else:
+            self.message_user(request, _("%(n)s enterprises decided and told.") % {"n": n},
+                              messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Grant to the selected enterprises"),
+                  permissions=["view"])
+    def confirm(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description=gettext_lazy("Remove the selected enterprises (give the reason)"),
+                  permissions=["view"])
+    def remove(self, request, queryset):
+        self._decide(request, queryset, False)
+

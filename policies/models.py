@@ -68,6 +68,10 @@ class Policy(models.Model):
     conditions = models.JSONField(
         _("eligibility conditions"), default=dict, blank=True,
         help_text=_("A tree of conditions; leave empty for a policy open to every enterprise."))
+    granted_without_application = models.BooleanField(
+        _("granted without applying (免申即享)"), default=False,
+        help_text=_("The unit confirms a proposed list of eligible enterprises, which receive "
+                    "the benefit without applying."))
     search_tokens = SearchVectorField(null=True, editable=False)
     expiry_alerts_sent = ArrayField(models.PositiveSmallIntegerField(), default=list,
                                     blank=True, editable=False)
@@ -269,3 +273,33 @@ class NotRelevant(models.Model):
 
     def __str__(self):
         return f"{self.enterprise_id}/{self.policy_id}"
+
+
+class Grant(models.Model):
+    """免申即享: an enterprise proposed for a benefit granted without applying; the unit confirms
+    it (the enterprise is told it received the benefit) or removes it with a reason."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Granted")
+        REMOVED = "removed", _("Removed")
+
+    version = models.ForeignKey(PolicyVersion, verbose_name=_("policy version"),
+                                on_delete=models.CASCADE, related_name="grants")
+    enterprise = models.ForeignKey("orgs.Enterprise", verbose_name=_("enterprise"),
+                                   on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PROPOSED)
+    reason = models.CharField(_("reason for removal"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("benefit granted without applying")
+        verbose_name_plural = _("benefits granted without applying")
+        constraints = [models.UniqueConstraint(fields=["version", "enterprise"],
+                                               name="policy_grant_once")]
+
+    def __str__(self):
+        return f"{self.version} → {self.enterprise}"

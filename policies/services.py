@@ -27,6 +27,7 @@ from . import conditions as cond
 from .models import (
     Certificate,
     Declaration,
+    Grant,
     NotRelevant,
     Policy,
     PolicyMatch,
@@ -107,8 +108,65 @@ def policy_publish(*, policy: Policy, by) -> PolicyVersion:
     ledger_append(actor=by, action="policy.publish", obj=policy,
                   payload={"version": version.number, "conditions": policy.conditions,
                            "matched": version.matched})
+    if policy.granted_without_application:
+        grants_propose(version=version)
     enqueue_on_commit(PUSH_TASK, version.pk)
     return version
+
+
+def grants_propose(*, version: PolicyVersion) -> int:
+    """免申即享: propose every enterprise found eligible (not unknown) for `version`; one
+    set-based statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO policies_grant (version_id, enterprise_id, status, reason) "
+            "SELECT version_id, enterprise_id, 'proposed', '' FROM policies_policymatch "
+            "WHERE version_id = %s AND outcome = 'eligible' "
+            "ON CONFLICT (version_id, enterprise_id) DO NOTHING", [version.pk])
+        return cursor.rowcount
+
+
+@transaction.atomic
+def grants_decide(*, grants, by, confirm: bool, reason: str = "") -> int:
+    """Confirm proposed grants (each enterprise's members are told it received the benefit) or
+    remove them with a reason (they are told why). Only the issuing unit decides; a grant
+    already decided is left as it is. Return how many were decided."""
+    from portal.accounts.models import User
+
+    reason = (reason or "").strip()
+    if not confirm and not reason:
+        raise ValidationError(gettext("Give the reason for removing an enterprise."))
+    rows = list(Grant.objects.select_for_update().select_related("version__policy")
+                .filter(pk__in=[g.pk for g in grants], status=Grant.Status.PROPOSED))
+    for grant in rows:
+        if by is not None and not by.is_superuser and by.unit_id != grant.version.policy.unit_id:
+            raise PermissionDenied(gettext("Only the issuing unit decides these grants."))
+    now = timezone.now()
+    members: dict[int, list] = {}
+    for user in User.objects.filter(enterprise_id__in=[g.enterprise_id for g in rows],
+                                    is_active=True):
+        members.setdefault(user.enterprise_id, []).append(user)
+    messages = []
+    for grant in rows:
+        policy = grant.version.policy
+        grant.status = Grant.Status.CONFIRMED if confirm else Grant.Status.REMOVED
+        grant.reason = "" if confirm else reason
+        grant.decided_by, grant.decided_at = by, now
+        grant.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        ledger_append(actor=by, action="policy.grant_" + grant.status, obj=grant,
+                      payload={"reason": grant.reason})
+        url = reverse("policies:detail", args=[policy.pk])
+        if confirm:
+            subject = format_lazy(_("You received a benefit without applying: {}"), policy.title)
+            body = _("Your enterprise meets the conditions; the issuing unit granted the benefit "
+                     "without an application.")
+        else:
+            subject = format_lazy(_("Not granted without applying: {}"), policy.title)
+            body = format_lazy(_("Reason given by the issuing unit: {}"), reason)
+        messages.append(Message(members.get(grant.enterprise_id, []), subject, body, url,
+                                f"policy-grant:{grant.pk}"))
+    notify_many(messages)
+    return len(rows)
 
 
 def match_insert(*, version: PolicyVersion) -> int:
