@@ -276,6 +276,14 @@ def fact_supply(*, enterprise: Enterprise, by, key: str, value=None, holds: bool
         if holds:
             if certificate is None:
                 raise ValidationError(gettext("Attach the certificate of the qualification."))
+            # Checked by content like every upload (a program named .pdf is refused), and
+            # stored under a name of ours, not the client's (issue 16, tests/trust/test_uploads).
+            from portal.cases.attachments import attachment_inspect
+            from portal.cases.models import EngineSettings
+
+            info = attachment_inspect(
+                certificate, max_bytes=EngineSettings.load().attachment_max_bytes)
+            certificate.name = f"certificate{info.extension}"
             Certificate.objects.create(enterprise=enterprise, qualification=qualification,
                                        file=certificate)
             enterprise.qualifications.add(qualification)

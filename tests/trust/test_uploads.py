@@ -121,3 +121,24 @@ def test_uploaded_files_are_not_served_as_public_media(client, settings):
         response = client.get(settings.MEDIA_URL + attachment.file.name)
         assert response.status_code == 404
         assert PDF_BYTES not in response.content
+
+
+def test_a_qualification_certificate_is_checked_by_content_and_renamed():
+    from django.core.exceptions import ValidationError
+
+    from policies import services as policy_services
+    from policies.models import Certificate
+    from portal.orgs.models import Qualification
+
+    user = enterprise_user()
+    qualification = Qualification.objects.order_by("pk").first()
+    key = f"qualification:{qualification.code}"
+    with pytest.raises(ValidationError, match="is not a file type we accept"):
+        policy_services.fact_supply(enterprise=user.enterprise, by=user, key=key, holds=True,
+                                    certificate=upload("资质证书.pdf", EXE, "application/pdf"))
+    assert not Certificate.objects.exists()
+    policy_services.fact_supply(enterprise=user.enterprise, by=user, key=key, holds=True,
+                                certificate=upload("../资质证书.pdf", PDF_BYTES, "application/pdf"))
+    stored = Certificate.objects.get().file.name
+    assert stored.endswith("certificate.pdf") or stored.rsplit("/", 1)[-1].startswith("certificate")
+    assert "资质" not in stored and ".." not in stored
