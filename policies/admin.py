@@ -54,6 +54,12 @@ class TestCaseForm(forms.ModelForm):
         return profile
 
 
+class UptakeImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Spreadsheet saved as CSV UTF-8"),
+                           help_text=gettext_lazy("Columns: credit_code, kind (applied or "
+                                                  "granted), date (YYYY-MM-DD), amount."))
+
+
 class ClauseInline(admin.StackedInline):
     model = PolicyClause
     extra = 1
@@ -82,7 +88,7 @@ class PolicyAdmin(admin.ModelAdmin):
     list_display = ["title", "document_number", "unit", "status", "version", "expires_on"]
     list_filter = ["status"]
     search_fields = ["title", "document_number"]
-    readonly_fields = ["status", "version", "superseded_by"]
+    readonly_fields = ["status", "version", "superseded_by", "uptake_link"]
     filter_horizontal = ["topics", "industries"]
     inlines = [ClauseInline, GuideInline, TestCaseInline, AttachmentInline]
     actions = ["publish"]
@@ -100,6 +106,47 @@ class PolicyAdmin(admin.ModelAdmin):
             field.queryset = field.queryset.filter(pk=request.user.unit_id)
             field.initial, field.empty_label = request.user.unit_id, None
         return form
+
+    @admin.display(description=gettext_lazy("Uptake"))
+    def uptake_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html('<a href="{}">{}</a>', reverse(
+            "admin:policies_policy_uptake", args=[obj.pk]),
+            _("Figures and spreadsheet import"))
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("<int:pk>/uptake/", self.admin_site.admin_view(self.uptake_view),
+                     name="policies_policy_uptake"), *super().get_urls()]
+
+    def uptake_view(self, request, pk):
+        """Uptake of one policy: the figures, and a spreadsheet (CSV) import with a preview."""
+        from django.http import Http404
+        from django.template.response import TemplateResponse
+
+        from .uptake import uptake_import, uptake_summary
+
+        policy = self.get_queryset(request).filter(pk=pk).first()
+        if policy is None or not self.has_change_permission(request, policy):
+            raise Http404
+        result = None
+        form = UptakeImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            result = uptake_import(policy=policy, data=form.cleaned_data["file"].read(),
+                                   by=request.user, save="_import" in request.POST)
+            if result.saved:
+                self.message_user(request, _("%(n)s rows imported.") % {"n": result.saved},
+                                  messages.SUCCESS)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "policy": policy, "form": form, "result": result,
+                   "summary": uptake_summary(policy=policy),
+                   "title": _("Uptake: %(p)s") % {"p": policy.title}}
+        return TemplateResponse(request, "admin/policies/uptake.html", context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

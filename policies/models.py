@@ -303,3 +303,30 @@ class Grant(models.Model):
 
     def __str__(self):
         return f"{self.version} → {self.enterprise}"
+
+
+class Uptake(models.Model):
+    """An application for a policy or a benefit granted, recorded or imported by the unit."""
+
+    class Kind(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        GRANTED = "granted", _("Granted")
+
+    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.CASCADE,
+                               related_name="uptakes")
+    enterprise = models.ForeignKey("orgs.Enterprise", verbose_name=_("enterprise"),
+                                   on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2,
+                                 null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uptake")
+        verbose_name_plural = _("uptake")
+        constraints = [models.UniqueConstraint(fields=["policy", "enterprise", "kind"],
+                                               name="policy_uptake_once")]
+
+    def __str__(self):
+        return f"{self.policy_id}/{self.enterprise_id}: {self.kind}"
+
