@@ -89,7 +89,6 @@ class PolicyAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "document_number"]
     readonly_fields = ["status", "version", "superseded_by", "uptake_link"]
-    filter_horizontal = ["topics", "industries"]
     inlines = [ClauseInline, GuideInline, TestCaseInline, AttachmentInline]
     actions = ["publish"]
 

@@ -68,6 +68,18 @@ def _commitment_of(user):
     return clause, fulfilment.files.get()
 
 
+def _policy_for(user):
+    """A published policy the user's enterprise may qualify for (a fact missing)."""
+    from policies.services import policy_publish
+    from tests.factories import unit_official
+    from tests.policies.factories import make_policy
+
+    official = unit_official()
+    policy = make_policy(unit=official.unit)
+    policy_publish(policy=policy, by=official)
+    return policy
+
+
 def objects_for(user) -> dict[str, dict]:
     """The objects of the signed-in enterprise that pages with parameters show."""
     case = submit_case(user, files=[upload("营业执照.pdf", PDF_BYTES)])
@@ -79,7 +91,11 @@ def objects_for(user) -> dict[str, dict]:
     new_address = EmailAddress.objects.create(user=user, email="second@example.com",
                                               verified=False, primary=False)
     clause, evidence = _commitment_of(user)
+    policy = _policy_for(user)
     return {
+        "policies:detail": {"pk": policy.pk},
+        "policies:facts": {"pk": policy.pk},
+        "policies:not_relevant": {"pk": policy.pk},
         "commitments:detail": {"pk": clause.commitment_id},
         "commitments:confirm": {"pk": clause.pk},
         "commitments:dispute": {"pk": clause.pk},
