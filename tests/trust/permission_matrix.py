@@ -291,6 +291,11 @@ DECLARATIONS: list[tuple[str, frozenset]] = [
     ('admin:policies_policyversion_delete', NOBODY),
     ('admin:policies_policyversion_change', NOBODY),
     ('admin/policies/policyversion/<path:object_id>/', STAFF),
+    # The world holds no policy nor grant yet: their object pages answer "no such object".
+    ('admin:policies_policy_uptake', NOBODY),
+    ('admin:policies_grant_changelist', OFFICIALS | DEPARTMENT_STAFF),
+    ('admin:policies_grant_*', NOBODY),
+    ('admin/policies/grant/<path:object_id>/', STAFF),
     ('admin:commitments_commitment_changelist', OFFICIALS | DEPARTMENT_STAFF),
     ('admin:commitments_commitment_add', OFFICIALS | DEPARTMENT_STAFF),
     ('admin:commitments_commitment_history', HANDLERS),
