@@ -18,9 +18,10 @@ from portal.notifications.services import notify
 from portal.orgs.models import Unit
 from portal.workdays.calendar import nth_working_after
 
-from .models import Policy, PolicyStatus
+from .models import Policy, PolicyMatch, PolicyStatus, Uptake
 
 ALERT_DAYS = (60, 30)
+APPLY_REMINDER_DAYS = 7
 GUIDE_DAYS_UNIT = 7
 GUIDE_DAYS_DEPARTMENT = 10
 
@@ -36,7 +37,7 @@ def _department():
 @transaction.atomic
 def run_daily(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    counts = {"alerts": 0, "expired": 0, "guide": 0}
+    counts = {"alerts": 0, "expired": 0, "guide": 0, "apply": 0}
     in_force = Policy.objects.select_for_update(skip_locked=True).filter(
         status=PolicyStatus.IN_FORCE)
     for policy in in_force:
@@ -61,6 +62,10 @@ def run_daily(today: datetime.date | None = None) -> dict:
                 counts["alerts"] += 1
                 break
         has_guide = hasattr(policy, "guide")
+        if (has_guide and policy.guide.apply_by and not policy.apply_reminder_sent
+                and today <= policy.guide.apply_by
+                and (policy.guide.apply_by - today).days <= APPLY_REMINDER_DAYS):
+            counts["apply"] = _remind_to_apply(policy, url)
         if not has_guide and policy.guide_reminders_sent < 2:
             unit_day = nth_working_after(policy.issued_on, GUIDE_DAYS_UNIT)
             dept_day = nth_working_after(policy.issued_on, GUIDE_DAYS_DEPARTMENT)
@@ -82,3 +87,23 @@ def run_daily(today: datetime.date | None = None) -> dict:
                 policy.save(update_fields=["guide_reminders_sent"])
                 counts["guide"] += 1
     return counts
+
+
+def _remind_to_apply(policy, url) -> int:
+    """Remind the members of the enterprises eligible at the latest version that have neither
+    applied nor received the benefit; once per policy."""
+    from portal.notifications.services import Message, notify_many
+
+    version = policy.versions.order_by("-number").first()
+    took = Uptake.objects.filter(policy=policy).values("enterprise_id")
+    enterprise_ids = (PolicyMatch.objects.filter(version=version, outcome="eligible")
+                      .exclude(enterprise_id__in=took).values("enterprise_id"))
+    people = list(User.objects.filter(enterprise_id__in=enterprise_ids, is_active=True))
+    notify_many([Message(people, format_lazy(_("Apply by {}: {}"),
+                                             policy.guide.apply_by.isoformat(), policy.title),
+                         _("Your enterprise meets the conditions of this policy and has not "
+                           "applied yet."), url, f"policy:{policy.pk}:apply-reminder")])
+    policy.apply_reminder_sent = True
+    policy.save(update_fields=["apply_reminder_sent"])
+    return len({u.enterprise_id for u in people})
+

@@ -76,6 +76,7 @@ class Policy(models.Model):
     expiry_alerts_sent = ArrayField(models.PositiveSmallIntegerField(), default=list,
                                     blank=True, editable=False)
     guide_reminders_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    apply_reminder_sent = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -142,6 +143,9 @@ class Guide(models.Model):
     amount = models.TextField(_("amount"), blank=True)
     how_to_apply = models.TextField(_("how and where to apply"))
     deadline = models.CharField(_("deadline"), max_length=200, blank=True)
+    apply_by = models.DateField(
+        _("last day to apply"), null=True, blank=True,
+        help_text=_("Eligible enterprises that have not applied are reminded 7 days before."))
     contact = models.CharField(_("contact"), max_length=200)
 
     class Meta:

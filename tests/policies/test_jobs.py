@@ -85,3 +85,32 @@ def test_a_policy_with_its_guide_reminds_nobody():
     with _at(monday + datetime.timedelta(days=30)):
         run_daily()
     assert _subjects(official) == []
+
+
+def test_eligible_enterprises_that_have_not_applied_are_reminded_once_before_the_deadline():
+    from policies.models import Uptake
+    from tests.factories import EnterpriseFactory, enterprise_user
+
+    from .factories import qualification
+
+    official = unit_official()
+    applied, idle, unknown = (EnterpriseFactory(registered_capital=c) for c in (500, 600, None))
+    for e in (applied, idle, unknown):
+        e.qualifications.add(qualification())
+    people = {e.pk: enterprise_user(e) for e in (applied, idle, unknown)}
+    monday = datetime.date(2026, 3, 2)
+    with _at(monday):
+        policy = make_policy(unit=official.unit, issued_on=monday)
+        Guide.objects.filter(policy=policy).update(apply_by=datetime.date(2026, 4, 30))
+        services.policy_publish(policy=policy, by=official)
+        Uptake.objects.create(policy=policy, enterprise=applied, kind="applied", on=monday)
+    with _at(datetime.date(2026, 4, 22)):  # 8 days before
+        run_daily()
+    assert all(not _subjects(u) or "Apply by" not in _subjects(u)[-1] for u in people.values())
+    with _at(datetime.date(2026, 4, 23)):  # 7 days before, run twice
+        run_daily()
+        run_daily()
+    reminder = f"Apply by 2026-04-30: {policy.title}"
+    assert _subjects(people[idle.pk]).count(reminder) == 1
+    assert reminder not in _subjects(people[applied.pk])
+    assert reminder not in _subjects(people[unknown.pk])
