@@ -22,6 +22,7 @@ from tests.factories import (
     enterprise_user,
     unit_official,
 )
+from tests.policies.factories import make_policy
 
 ROLES = ("anonymous", "enterprise_a", "enterprise_b", "accused_official",
          "investigating_official", "other_official", "complaint_desk", "department_staff",
@@ -62,6 +63,7 @@ def build_matrix_world() -> MatrixWorld:
     join = JoinRequest.objects.create(user=UserFactory(), enterprise=a.enterprise,
                                       message="我是公司财务，申请加入。")
     notification = a.notifications.order_by("pk").first()
+    make_policy(unit=investigating)   # a draft of the investigating unit's
     objects = {"case": case, "attachment": case.attachments.first(), "complaint": complaint,
                "receipt_code": code, "commitment": promise, "clause": promise.clauses.first(),
                "join_request": join, "notification": notification,

@@ -5,7 +5,12 @@ route. The first matching line wins. A URL that matches no line fails
 tests/trust/test_permission_matrix.py, naming it: declare it here when you add it.
 
 Roles: see tests/trust/matrix_world.py. Objects in URLs belong to enterprise A and to the
-investigating unit, so declaring a role here also says which roles must NOT reach them."""
+investigating unit, so declaring a role here also says which roles must NOT reach them.
+
+Adding a URL: run the matrix; it names the undeclared URL. Declare who may open it; if its
+object is new, give matrix_world.py an object of A or of the investigating unit (and, for
+a `<pk>`, a line in test_permission_matrix.concrete) so the cell tests object-level refusal,
+not only "no such object". `TRUST_MATRIX_DUMP=/tmp/seen.txt` writes what each URL allowed."""
 
 ANONYMOUS = "anonymous"
 ENTERPRISE_A, ENTERPRISE_B = "enterprise_a", "enterprise_b"
@@ -275,9 +280,9 @@ DECLARATIONS: list[tuple[str, frozenset]] = [
     ('admin/complaints/publishedcase/<path:object_id>/', STAFF),
     ('admin:policies_policy_changelist', OFFICIALS | DEPARTMENT_STAFF),
     ('admin:policies_policy_add', OFFICIALS | DEPARTMENT_STAFF),
-    ('admin:policies_policy_history', NOBODY),
+    ('admin:policies_policy_history', HANDLERS),   # a draft of the investigating unit
     ('admin:policies_policy_delete', NOBODY),
-    ('admin:policies_policy_change', NOBODY),
+    ('admin:policies_policy_change', HANDLERS),
     ('admin/policies/policy/<path:object_id>/', STAFF),
     ('admin:policies_topic_changelist', OFFICIALS | DEPARTMENT_STAFF),
     ('admin:policies_topic_add', DEPARTMENT_STAFF),
@@ -291,7 +296,7 @@ DECLARATIONS: list[tuple[str, frozenset]] = [
     ('admin:policies_policyversion_delete', NOBODY),
     ('admin:policies_policyversion_change', NOBODY),
     ('admin/policies/policyversion/<path:object_id>/', STAFF),
-    # The world holds no policy nor grant yet: their object pages answer "no such object".
+    # The world holds no grant yet: its object pages answer "no such object".
     ('admin:policies_policy_uptake', NOBODY),
     ('admin:policies_grant_changelist', OFFICIALS | DEPARTMENT_STAFF),
     ('admin:policies_grant_*', NOBODY),
@@ -391,7 +396,7 @@ DECLARATIONS: list[tuple[str, frozenset]] = [
     ('complaints:retaliation', NOBODY),
     ('policies:list', EVERYONE),
     ('policies:for_me', ENTERPRISES),
-    ('policies:detail', NOBODY),
+    ('policies:detail', frozenset({INVESTIGATING})),   # the draft: its unit previews it
     ('policies:facts', NOBODY),
     ('policies:not_relevant', NOBODY),
     ('commitments:list', EVERYONE),
