@@ -111,6 +111,9 @@ def pages(info: dict) -> list[Page]:
         Page("submit", "appeal submission (GET form + POST)", "/cases/new/", "submitters", 20,
              enterprise_page=True, script="submit.lua", min_ratio=0.25),  # issue 11
         Page("inbox", "inbox", "/inbox/", "enterprise", 20, enterprise_page=True),
+        Page("policies_for_me", f"policies for me ({info.get('policies_in_force', '?')} in force)",
+             "/policies/for-me/", "enterprise", info.get("policies_in_force", 5) or 5,
+             enterprise_page=True, min_ratio=0.40),  # issue 15: the other enterprise pages' bar
         Page("api_notifications", "API /api/v1/notifications/", "/api/v1/notifications/",
              "enterprise", 50, enterprise_page=True),
         Page("api_cases", "API /api/v1/cases/", "/api/v1/cases/", "enterprise", 50,
@@ -212,7 +215,51 @@ def bench_facts(info: dict) -> dict:
     info["first_view_rows"] = max(1, round(steps / max(1, len(first_view))))
     info["category_id"] = Category.objects.filter(is_active=True).order_by("position", "code")
     info["category_id"] = info["category_id"].values_list("pk", flat=True).first()
+    info["policies_in_force"] = ensure_policies()
     return info
+
+
+BENCH_POLICIES = 5
+
+
+def ensure_policies() -> int:
+    """Publish BENCH_POLICIES policies in force (once: kept in the bench database), so "policies
+    for me" shows what an enterprise meets: some it qualifies for, some that ask a fact. Each
+    publish matches every enterprise in one INSERT … SELECT (≈ 7 s at scale 1.0); the notices'
+    push is left queued and purged (no worker runs here)."""
+    from policies import services
+    from policies.models import Policy, PolicyClause, PolicyStatus, PolicyTestCase
+    from portal.celery import app
+    from portal.orgs.models import Unit
+
+    title = "基准政策 {}"
+    have = Policy.objects.filter(title__startswith="基准政策 ", status=PolicyStatus.IN_FORCE)
+    if have.count() >= BENCH_POLICIES:
+        return have.count()
+    unit = Unit.objects.order_by("id").first()
+    conditions = [  # eligible when a figure is known; unknown until a qualification is declared
+        {"field": "registered_capital", "min": 0, "clause": "第二条"},
+        {"any": [{"field": "qualification", "values": ["high-tech"], "clause": "第二条"},
+                 {"field": "size", "values": ["micro", "small"], "clause": "第三条"}]},
+        {"field": "qualification", "values": ["specialized-sme"], "clause": "第三条"},
+    ]
+    for n in range(have.count() + 1, BENCH_POLICIES + 1):
+        policy = Policy.objects.create(title=title.format(n), unit=unit,
+                                       conditions=conditions[n % len(conditions)],
+                                       summary="基准测试用政策，用于“我的政策”页面。")
+        PolicyClause.objects.create(policy=policy, number="第二条", text="申报条件。")
+        PolicyClause.objects.create(policy=policy, number="第三条", text="支持对象。")
+        PolicyTestCase.objects.create(policy=policy, name="已知", expected="eligible",
+                                      profile={"registered_capital": 500, "size": "small",
+                                               "qualifications": ["high-tech",
+                                                                  "specialized-sme"]})
+        started = time.perf_counter()
+        services.policy_publish(policy=policy, by=None)
+        print(f"bench policy {n} published (all enterprises matched) in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+    app.control.purge()
+    return Policy.objects.filter(title__startswith="基准政策 ",
+                                 status=PolicyStatus.IN_FORCE).count()
 
 
 def submitter_ids(info: dict, n: int = max(SUBMIT_CLIENTS)) -> list[int]:
