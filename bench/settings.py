@@ -25,3 +25,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 BENCH_HEAVY_ENTERPRISE_ID = env.int("BENCH_HEAVY_ENTERPRISE_ID", default=1)  # noqa: F405
+# The per-client floor rate limits on forms and API writes (docs/security.md) are off: each
+# simulated user files appeals and reports every few seconds, far beyond a person's pace.
+PORTAL_FORM_RATE_LIMIT = None
+PORTAL_API_SUBMISSION_RATE = None
