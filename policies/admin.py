@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.core.admin import ReadOnlyAdminMixin
+
 from . import conditions as cond
 from . import services
 from .models import (
@@ -178,17 +180,8 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["policy", "number", "published_at", "matched"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class GrantActionForm(ActionForm):
@@ -197,7 +190,7 @@ class GrantActionForm(ActionForm):
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """免申即享: the proposed list; the unit confirms or removes entries (with a reason)."""
 
     list_display = ["enterprise", "version", "status", "reason", "decided_at"]
@@ -211,15 +204,6 @@ class GrantAdmin(admin.ModelAdmin):
         if request.user.is_superuser or request.user.has_perm("orgs.supervise_all_units"):
             return qs
         return qs.filter(version__policy__unit_id=request.user.unit_id)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _decide(self, request, queryset, confirm):
         try:
