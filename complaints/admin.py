@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.cases import permissions as case_permissions
 from portal.cases.constants import Status
+from portal.core.admin import ReadOnlyAdminMixin
 
 from . import permissions, selectors, services
 from .admin_forms import (
@@ -183,7 +184,7 @@ class IdentityRequestAdmin(StepFormsAdmin):
 
 
 @admin.register(Reporter)
-class ReporterAdmin(admin.ModelAdmin):
+class ReporterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The sealed table, for the complaint desk only."""
 
     list_display = ["complaint", "name", "phone", "email", "enterprise_name"]
@@ -195,15 +196,6 @@ class ReporterAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return permissions.sees_identity(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PublishedCase)
