@@ -12,26 +12,29 @@ Writes that bypass Django's signals (raw SQL, a through model's `bulk_create`) m
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, pre_delete
 
 _HELD = "_portal_permission_holders"  # holders captured before a clear or delete
 
 
 def permissions_changed(user_ids=None) -> None:
-    """Move the permissions version of `user_ids` (None: of everyone)."""
+    """Move the permissions version of `user_ids` (ids, or a query of ids; None: everyone)."""
     users = get_user_model().objects.all()
     if user_ids is not None:
-        user_ids = list(user_ids)
-        if not user_ids:
-            return
+        if not isinstance(user_ids, QuerySet):
+            user_ids = list(user_ids)
+            if not user_ids:
+                return
         users = users.filter(pk__in=user_ids)
     users.update(permissions_version=F("permissions_version") + 1)
 
 
 def _members(group_ids):
-    return list(get_user_model().objects.filter(groups__in=list(group_ids))
-                .values_list("pk", flat=True).distinct())
+    """The members of the groups, as a query: one UPDATE … WHERE id IN (SELECT …) moves them
+    all, however many (a role held by 400,000 enterprise users)."""
+    return (get_user_model().groups.through.objects.filter(group_id__in=list(group_ids))
+            .values("user_id"))
 
 
 def _holders_of(permission_ids):
@@ -55,7 +58,7 @@ def _m2m(sender, instance, action, reverse, pk_set, **kwargs):
     if action == "pre_clear" and reverse:
         # the other side of a clear does not say which rows it removes: look first
         if isinstance(instance, Group):
-            setattr(instance, _HELD, _members([instance.pk]))
+            setattr(instance, _HELD, [row["user_id"] for row in _members([instance.pk])])
         else:
             setattr(instance, _HELD, _holders_of([instance.pk]))
     elif action == "post_clear" and reverse:
@@ -68,7 +71,8 @@ def _m2m(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def _before_delete(sender, instance, **kwargs):
-    holders = (_members([instance.pk]) if sender is Group else _holders_of([instance.pk]))
+    holders = ([row["user_id"] for row in _members([instance.pk])] if sender is Group
+               else _holders_of([instance.pk]))
     setattr(instance, _HELD, holders)
 
 
