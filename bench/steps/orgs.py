@@ -104,6 +104,7 @@ def load_orgs(ctx: Context) -> None:
         cursor.execute("SELECT section, division_from, division_to FROM orgs_industry")
         industries = cursor.fetchall()
     sizes = ["micro"] * 60 + ["small"] * 30 + ["medium"] * 8 + ["large"] * 2
+    OWNERSHIPS = ["private"] * 85 + ["state"] * 5 + ["foreign"] * 8 + ["collective"] * 2  # noqa: N806
     suffixes = ["有限公司", "有限公司", "股份有限公司", "科技有限公司", "贸易有限公司"]
 
     def enterprises():
@@ -113,14 +114,22 @@ def load_orgs(ctx: Context) -> None:
             name = f"广州{rnd.choice(PLACES)[:2]}{rnd.choice(TRADES)}{i}号{rnd.choice(suffixes)}"
             if i == 1:
                 name = "广州黄埔重点制造集团有限公司"  # the heavy enterprise of the page benchmarks
+            place = rnd.choice(PLACES)
+            # the facts policies' conditions ask (orgs 0005): a street for most, a park for
+            # some, the ownership for four in five (the rest unknown, as in life)
+            street = place if place.endswith(("街", "镇")) else ""
+            park = place if not street and rnd.random() < 0.5 else ""
+            ownership = rnd.choice(OWNERSHIPS) if rnd.random() < 0.8 else ""
             yield (i, code, name, "enterprise", f"{rnd.randint(lo, hi):02d}",
                    "large" if i == 1 else rnd.choice(sizes), rnd.randint(10, 50000), founded,
-                   f"广州市黄埔区{rnd.choice(PLACES)}{rnd.randint(1, 300)}号", "{}",
-                   now - datetime.timedelta(days=rnd.randint(0, 2000)), section)
+                   f"广州市黄埔区{place}{rnd.randint(1, 300)}号", "{}",
+                   now - datetime.timedelta(days=rnd.randint(0, 2000)), section,
+                   street, park, ownership)
 
     copy_rows(ctx, "orgs_enterprise", [
         "id", "credit_code", "name", "kind", "industry_division", "size", "registered_capital",
-        "founded_on", "address", "tags", "created_at", "industry_id"], enterprises())
+        "founded_on", "address", "tags", "created_at", "industry_id", "street", "park",
+        "ownership"], enterprises())
     set_sequence(ctx, "orgs_enterprise")
     ctx.ids["enterprises"] = (1, n_enterprises)
     ctx.bench["heavy_enterprise_id"] = 1
