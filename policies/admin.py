@@ -28,9 +28,19 @@ from .models import (
 class PolicyAdminForm(forms.ModelForm):
     class Meta:
         model = Policy
-        fields = ["title", "document_number", "unit", "summary", "issued_on", "effective_on",
-                  "expires_on", "topics", "industries", "conditions",
-                  "granted_without_application"]
+        fields = [
+            "title",
+            "document_number",
+            "unit",
+            "summary",
+            "issued_on",
+            "effective_on",
+            "expires_on",
+            "topics",
+            "industries",
+            "conditions",
+            "granted_without_application",
+        ]
 
     def clean_conditions(self):
         tree = self.cleaned_data.get("conditions") or {}
@@ -57,9 +67,12 @@ class TestCaseForm(forms.ModelForm):
 
 
 class UptakeImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Spreadsheet saved as CSV UTF-8"),
-                           help_text=gettext_lazy("Columns: credit_code, kind (applied or "
-                                                  "granted), date (YYYY-MM-DD), amount."))
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet saved as CSV UTF-8"),
+        help_text=gettext_lazy(
+            "Columns: credit_code, kind (applied or granted), date (YYYY-MM-DD), amount."
+        ),
+    )
 
 
 class ClauseInline(admin.StackedInline):
@@ -115,15 +128,23 @@ class PolicyAdmin(admin.ModelAdmin):
 
         if obj is None or obj.pk is None:
             return "-"
-        return format_html('<a href="{}">{}</a>', reverse(
-            "admin:policies_policy_uptake", args=[obj.pk]),
-            _("Figures and spreadsheet import"))
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:policies_policy_uptake", args=[obj.pk]),
+            _("Figures and spreadsheet import"),
+        )
 
     def get_urls(self):
         from django.urls import path
 
-        return [path("<int:pk>/uptake/", self.admin_site.admin_view(self.uptake_view),
-                     name="policies_policy_uptake"), *super().get_urls()]
+        return [
+            path(
+                "<int:pk>/uptake/",
+                self.admin_site.admin_view(self.uptake_view),
+                name="policies_policy_uptake",
+            ),
+            *super().get_urls(),
+        ]
 
     def uptake_view(self, request, pk):
         """Uptake of one policy: the figures, and a spreadsheet (CSV) import with a preview."""
@@ -138,37 +159,55 @@ class PolicyAdmin(admin.ModelAdmin):
         result = None
         form = UptakeImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            result = uptake_import(policy=policy, data=form.cleaned_data["file"].read(),
-                                   by=request.user, save="_import" in request.POST)
+            result = uptake_import(
+                policy=policy,
+                data=form.cleaned_data["file"].read(),
+                by=request.user,
+                save="_import" in request.POST,
+            )
             if result.saved:
-                self.message_user(request, _("%(n)s rows imported.") % {"n": result.saved},
-                                  messages.SUCCESS)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "policy": policy, "form": form, "result": result,
-                   "summary": uptake_summary(policy=policy),
-                   "title": _("Uptake: %(p)s") % {"p": policy.title}}
+                self.message_user(
+                    request, _("%(n)s rows imported.") % {"n": result.saved}, messages.SUCCESS
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "policy": policy,
+            "form": form,
+            "result": result,
+            "summary": uptake_summary(policy=policy),
+            "title": _("Uptake: %(p)s") % {"p": policy.title},
+        }
         return TemplateResponse(request, "admin/policies/uptake.html", context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.policy_index(policy=form.instance)
 
-    @admin.action(description=gettext_lazy("Publish (runs the test cases, then tells the "
-                                           "enterprises concerned)"),
-                  permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy(
+            "Publish (runs the test cases, then tells the enterprises concerned)"
+        ),
+        permissions=["publish"],
+    )
     def publish(self, request, queryset):
         for policy in queryset:
             try:
                 version = services.policy_publish(policy=policy, by=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 text = " ".join(getattr(exc, "messages", [str(exc)]))
-                self.message_user(request, _("“%(p)s” was not published: %(e)s")
-                                  % {"p": policy.title, "e": text}, messages.ERROR)
+                self.message_user(
+                    request,
+                    _("“%(p)s” was not published: %(e)s") % {"p": policy.title, "e": text},
+                    messages.ERROR,
+                )
             else:
-                self.message_user(request, _("“%(p)s” is in force (version %(v)s); %(n)s "
-                                             "enterprises are being told.")
-                                  % {"p": policy.title, "v": version.number,
-                                     "n": version.matched}, messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("“%(p)s” is in force (version %(v)s); %(n)s enterprises are being told.")
+                    % {"p": policy.title, "v": version.number, "n": version.matched},
+                    messages.SUCCESS,
+                )
 
     def has_publish_permission(self, request):
         return request.user.has_perm("policies.publish_policy")
@@ -185,8 +224,9 @@ class PolicyVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class GrantActionForm(ActionForm):
-    reason = forms.CharField(label=gettext_lazy("Reason (to remove)"), required=False,
-                             max_length=300)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (to remove)"), required=False, max_length=300
+    )
 
 
 @admin.register(Grant)
@@ -207,22 +247,30 @@ class GrantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def _decide(self, request, queryset, confirm):
         try:
-            n = services.grants_decide(grants=list(queryset), by=request.user, confirm=confirm,
-                                       reason=request.POST.get("reason", ""))
+            n = services.grants_decide(
+                grants=list(queryset),
+                by=request.user,
+                confirm=confirm,
+                reason=request.POST.get("reason", ""),
+            )
         except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])),
-                              messages.ERROR)
+            self.message_user(
+                request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+            )
         else:
-            self.message_user(request, _("%(n)s enterprises decided and told.") % {"n": n},
-                              messages.SUCCESS)
+            self.message_user(
+                request, _("%(n)s enterprises decided and told.") % {"n": n}, messages.SUCCESS
+            )
 
-    @admin.action(description=gettext_lazy("Grant to the selected enterprises"),
-                  permissions=["view"])
+    @admin.action(
+        description=gettext_lazy("Grant to the selected enterprises"), permissions=["view"]
+    )
     def confirm(self, request, queryset):
         self._decide(request, queryset, True)
 
-    @admin.action(description=gettext_lazy("Remove the selected enterprises (give the reason)"),
-                  permissions=["view"])
+    @admin.action(
+        description=gettext_lazy("Remove the selected enterprises (give the reason)"),
+        permissions=["view"],
+    )
     def remove(self, request, queryset):
         self._decide(request, queryset, False)
-

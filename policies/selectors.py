@@ -12,8 +12,12 @@ from portal.orgs.models import Qualification
 from . import conditions as cond
 from .models import Declaration, NotRelevant, Policy, PolicyStatus, TopicSubscription
 
-PUBLIC = (PolicyStatus.IN_FORCE, PolicyStatus.EXPIRED, PolicyStatus.REPEALED,
-          PolicyStatus.SUPERSEDED)
+PUBLIC = (
+    PolicyStatus.IN_FORCE,
+    PolicyStatus.EXPIRED,
+    PolicyStatus.REPEALED,
+    PolicyStatus.SUPERSEDED,
+)
 
 
 def policies_public():
@@ -23,13 +27,21 @@ def policies_public():
 
 def policies_in_force(today=None):
     today = today or timezone.localdate()
-    return (Policy.objects.filter(status=PolicyStatus.IN_FORCE, expires_on__gte=today)
-            .filter(Q(effective_on__isnull=True, issued_on__lte=today)
-                    | Q(effective_on__lte=today)))
+    return Policy.objects.filter(status=PolicyStatus.IN_FORCE, expires_on__gte=today).filter(
+        Q(effective_on__isnull=True, issued_on__lte=today) | Q(effective_on__lte=today)
+    )
 
 
-def policy_search(*, q: str = "", status: str = "", unit: str = "", topic: str = "",
-                  industry: str = "", issued_from=None, issued_to=None):
+def policy_search(
+    *,
+    q: str = "",
+    status: str = "",
+    unit: str = "",
+    topic: str = "",
+    industry: str = "",
+    issued_from=None,
+    issued_to=None,
+):
     """Published policies matching the words of `q` (jieba tokens, all of them; ranked) and
     the filters."""
     from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -53,20 +65,24 @@ def policy_search(*, q: str = "", status: str = "", unit: str = "", topic: str =
     if tokens:
         # plainto_tsquery: every token must match, and no character of the query is syntax.
         query = SearchQuery(tokens, config="simple", search_type="plain")
-        qs = (qs.filter(search_tokens=query)
-              .annotate(rank=SearchRank(F("search_tokens"), query))
-              .order_by("-rank", "-issued_on", "-id"))
+        qs = (
+            qs.filter(search_tokens=query)
+            .annotate(rank=SearchRank(F("search_tokens"), query))
+            .order_by("-rank", "-issued_on", "-id")
+        )
     return qs.distinct() if (topic or industry) and not tokens else qs
 
 
 def policy_for_page(*, pk: int, user) -> Policy | None:
     qs = Policy.objects.select_related("unit", "superseded_by", "guide").prefetch_related(
-        "clauses", "topics", "attachments")
+        "clauses", "topics", "attachments"
+    )
     policy = qs.filter(pk=pk).first()
     if policy is None:
         return None
     if policy.status == PolicyStatus.DRAFT and not (
-            user.is_authenticated and (user.is_superuser or user.unit_id == policy.unit_id)):
+        user.is_authenticated and (user.is_superuser or user.unit_id == policy.unit_id)
+    ):
         return None
     return policy
 
@@ -75,8 +91,7 @@ def enterprise_profile(enterprise) -> cond.Profile:
     return cond.Profile.of(
         enterprise,
         qualifications=enterprise.qualifications.values_list("code", flat=True),
-        declarations=Declaration.objects.filter(enterprise=enterprise)
-        .values_list("key", "value"),
+        declarations=Declaration.objects.filter(enterprise=enterprise).values_list("key", "value"),
     )
 
 
@@ -97,11 +112,23 @@ def policies_for_me(*, enterprise, today=None) -> tuple[list[ForMe], list[Policy
     today = today or timezone.localdate()
     profile = enterprise_profile(enterprise)
     hidden = NotRelevant.objects.filter(enterprise=enterprise).values("policy_id")
-    policies = list(policies_in_force(today).exclude(pk__in=hidden).select_related("unit")
-                    .prefetch_related("topics").order_by("-issued_on", "-id"))
+    policies = list(
+        policies_in_force(today)
+        .exclude(pk__in=hidden)
+        .select_related("unit")
+        .prefetch_related("topics")
+        .order_by("-issued_on", "-id")
+    )
     mine, others = [], []
-    subscribed_ids = set(TopicSubscription.objects.filter(enterprise=enterprise)
-                         .values_list("topic_id", flat=True)) if policies else set()
+    subscribed_ids = (
+        set(
+            TopicSubscription.objects.filter(enterprise=enterprise).values_list(
+                "topic_id", flat=True
+            )
+        )
+        if policies
+        else set()
+    )
     for policy in policies:
         evaluation = cond.evaluate(policy.conditions, profile, today=today)
         if evaluation.value is not False:

@@ -41,16 +41,16 @@ def _parse(data: bytes) -> ImportResult:
     reader = csv.DictReader(io.StringIO(text))
     needed = {"credit_code", "kind", "date"}
     if not reader.fieldnames or not needed <= {f.strip() for f in reader.fieldnames}:
-        result.errors.append(_("The first row must name the columns credit_code, kind, date "
-                               "and amount."))
+        result.errors.append(
+            _("The first row must name the columns credit_code, kind, date and amount.")
+        )
         return result
     raw = list(reader)
     if len(raw) > MAX_ROWS:
         result.errors.append(_("At most %(n)s rows at a time.") % {"n": MAX_ROWS})
         return result
     codes = {(r.get("credit_code") or "").strip().upper() for r in raw}
-    known = dict(Enterprise.objects.filter(credit_code__in=codes)
-                 .values_list("credit_code", "pk"))
+    known = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"))
     seen = set()
     for number, row in enumerate(raw, start=2):  # row 1 holds the column names
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
@@ -60,8 +60,9 @@ def _parse(data: bytes) -> ImportResult:
             problems.append(_("no enterprise with credit code “%(c)s”") % {"c": code})
         kind = KINDS.get(row.get("kind", "").lower())
         if kind is None:
-            problems.append(_("kind “%(k)s” is neither applied nor granted") % {
-                "k": row.get("kind", "")})
+            problems.append(
+                _("kind “%(k)s” is neither applied nor granted") % {"k": row.get("kind", "")}
+            )
         try:
             day = datetime.date.fromisoformat(row.get("date", ""))
         except ValueError:
@@ -81,8 +82,16 @@ def _parse(data: bytes) -> ImportResult:
         if problems:
             result.errors.append(_("Row %(n)s: %(p)s.") % {"n": number, "p": "; ".join(problems)})
         else:
-            result.rows.append({"row": number, "credit_code": code, "enterprise_id": known[code],
-                                "kind": kind, "on": day, "amount": amount})
+            result.rows.append(
+                {
+                    "row": number,
+                    "credit_code": code,
+                    "enterprise_id": known[code],
+                    "kind": kind,
+                    "on": day,
+                    "amount": amount,
+                }
+            )
     return result
 
 
@@ -95,10 +104,14 @@ def uptake_import(*, policy: Policy, data: bytes, by, save: bool) -> ImportResul
     with transaction.atomic():
         for row in result.rows:
             Uptake.objects.update_or_create(
-                policy=policy, enterprise_id=row["enterprise_id"], kind=row["kind"],
-                defaults={"on": row["on"], "amount": row["amount"]})
-        ledger_append(actor=by, action="policy.uptake_import", obj=policy,
-                      payload={"rows": len(result.rows)})
+                policy=policy,
+                enterprise_id=row["enterprise_id"],
+                kind=row["kind"],
+                defaults={"on": row["on"], "amount": row["amount"]},
+            )
+        ledger_append(
+            actor=by, action="policy.uptake_import", obj=policy, payload={"rows": len(result.rows)}
+        )
     result.saved = len(result.rows)
     return result
 
@@ -108,9 +121,12 @@ def uptake_summary(*, policy: Policy) -> dict:
     received (eligible, nothing granted)."""
     version = policy.versions.order_by("-number").first()
     counts = Uptake.objects.filter(policy=policy).aggregate(
-        applied=Count("id", filter=Q(kind="applied")),
-        granted=Count("id", filter=Q(kind="granted")))
+        applied=Count("id", filter=Q(kind="applied")), granted=Count("id", filter=Q(kind="granted"))
+    )
     eligible = PolicyMatch.objects.filter(version=version, outcome="eligible")
     granted = Uptake.objects.filter(policy=policy, kind="granted").values("enterprise_id")
-    return {"eligible": eligible.count(), **counts,
-            "entitled_not_received": eligible.exclude(enterprise_id__in=granted).count()}
+    return {
+        "eligible": eligible.count(),
+        **counts,
+        "entitled_not_received": eligible.exclude(enterprise_id__in=granted).count(),
+    }

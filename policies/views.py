@@ -24,12 +24,19 @@ def policy_list(request):
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         policies = selectors.policy_search(
-            q=d["q"], status=d["status"], unit=d["unit"].code if d["unit"] else "",
+            q=d["q"],
+            status=d["status"],
+            unit=d["unit"].code if d["unit"] else "",
             topic=d["topic"].code if d["topic"] else "",
             industry=d["industry"].pk if d["industry"] else "",
-            issued_from=d["issued_from"], issued_to=d["issued_to"])
-    return render(request, "policies/list.html", {"form": form, "policies": policies[:100],
-                                                  "today": timezone.localdate()})
+            issued_from=d["issued_from"],
+            issued_to=d["issued_to"],
+        )
+    return render(
+        request,
+        "policies/list.html",
+        {"form": form, "policies": policies[:100], "today": timezone.localdate()},
+    )
 
 
 def _fact_forms(evaluation, names, data=None, files=None, only=None):
@@ -38,8 +45,15 @@ def _fact_forms(evaluation, names, data=None, files=None, only=None):
         label = cond.fact_label(key, names=names)
         prefix = key.replace(":", "-")
         bound = data is not None and key == only
-        forms.append(FactForm(data if bound else None, files if bound else None,
-                              key=key, label=label, prefix=prefix))
+        forms.append(
+            FactForm(
+                data if bound else None,
+                files if bound else None,
+                key=key,
+                label=label,
+                prefix=prefix,
+            )
+        )
     return forms
 
 
@@ -57,19 +71,29 @@ def _detail(request, policy, bound_key=None):
     if permissions.acts_for_enterprise(request.user) and policy.is_in_force(today):
         enterprise = request.user.enterprise
         names = _declared_names(policy, selectors.qualification_names())
-        evaluation = cond.evaluate(policy.conditions, selectors.enterprise_profile(enterprise),
-                                   today=today)
-        context.update({
-            "evaluation": evaluation,
-            "reasons": [(cond.describe(leaf, names=names), leaf["clause"])
-                        for leaf in evaluation.met],
-            "fact_forms": _fact_forms(evaluation, names,
-                                      request.POST if bound_key else None,
-                                      request.FILES if bound_key else None, bound_key)
-            if evaluation.value is None else [],
-            "not_relevant": NotRelevant.objects.filter(enterprise_id=enterprise.pk,
-                                                       policy=policy).exists(),
-        })
+        evaluation = cond.evaluate(
+            policy.conditions, selectors.enterprise_profile(enterprise), today=today
+        )
+        context.update(
+            {
+                "evaluation": evaluation,
+                "reasons": [
+                    (cond.describe(leaf, names=names), leaf["clause"]) for leaf in evaluation.met
+                ],
+                "fact_forms": _fact_forms(
+                    evaluation,
+                    names,
+                    request.POST if bound_key else None,
+                    request.FILES if bound_key else None,
+                    bound_key,
+                )
+                if evaluation.value is None
+                else [],
+                "not_relevant": NotRelevant.objects.filter(
+                    enterprise_id=enterprise.pk, policy=policy
+                ).exists(),
+            }
+        )
     return context
 
 
@@ -99,10 +123,13 @@ def fact_supply(request, pk):
         d = form.cleaned_data
         try:
             services.fact_supply(
-                enterprise=request.user.enterprise, by=request.user, key=key,
+                enterprise=request.user.enterprise,
+                by=request.user,
+                key=key,
                 value=d.get("value"),
                 holds=None if "holds" not in d else d["holds"] == "yes",
-                certificate=d.get("certificate"))
+                certificate=d.get("certificate"),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -118,10 +145,15 @@ def not_relevant(request, pk):
     if not permissions.acts_for_enterprise(request.user):
         raise PermissionDenied(_("Only a member of an enterprise marks policies."))
     relevant = request.POST.get("relevant") == "1"
-    services.policy_mark_not_relevant(enterprise=request.user.enterprise, policy=policy,
-                                      relevant=relevant)
-    messages.success(request, _("Marked relevant again.") if relevant
-                     else _("Marked not relevant: it no longer shows in “Policies for me”."))
+    services.policy_mark_not_relevant(
+        enterprise=request.user.enterprise, policy=policy, relevant=relevant
+    )
+    messages.success(
+        request,
+        _("Marked relevant again.")
+        if relevant
+        else _("Marked not relevant: it no longer shows in “Policies for me”."),
+    )
     return redirect("policies:detail", policy.pk)
 
 
@@ -132,20 +164,31 @@ def for_me(request):
     enterprise = request.user.enterprise
     if request.method == "POST":
         topic = get_object_or_404(Topic, pk=request.POST.get("topic") or 0)
-        services.topic_subscribe(enterprise=enterprise, topic=topic,
-                                 subscribed=request.POST.get("subscribe") == "1")
+        services.topic_subscribe(
+            enterprise=enterprise, topic=topic, subscribed=request.POST.get("subscribe") == "1"
+        )
         return redirect("policies:for_me")
     mine, others = selectors.policies_for_me(enterprise=enterprise)
     names = selectors.qualification_names() if mine else {}
-    rows = [{"policy": m.policy, "evaluation": m.evaluation,
-             "reasons": [(cond.describe(leaf, names=_declared_names(m.policy, names)),
-                          leaf["clause"]) for leaf in m.evaluation.met],
-             "missing": [cond.fact_label(k, names=_declared_names(m.policy, names))
-                         for k in m.evaluation.missing_facts]} for m in mine]
-    subscribed = set(TopicSubscription.objects.filter(enterprise=enterprise)
-                     .values_list("topic_id", flat=True))
+    rows = [
+        {
+            "policy": m.policy,
+            "evaluation": m.evaluation,
+            "reasons": [
+                (cond.describe(leaf, names=_declared_names(m.policy, names)), leaf["clause"])
+                for leaf in m.evaluation.met
+            ],
+            "missing": [
+                cond.fact_label(k, names=_declared_names(m.policy, names))
+                for k in m.evaluation.missing_facts
+            ],
+        }
+        for m in mine
+    ]
+    subscribed = set(
+        TopicSubscription.objects.filter(enterprise=enterprise).values_list("topic_id", flat=True)
+    )
     topics = [(t, t.pk in subscribed) for t in Topic.objects.all()]
-    return render(request, "policies/for_me.html", {"rows": rows, "others": others,
-                                                    "topics": topics})
-
-
+    return render(
+        request, "policies/for_me.html", {"rows": rows, "others": others, "topics": topics}
+    )

@@ -47,8 +47,11 @@ def test_a_superseded_policy_links_to_its_successor_and_a_draft_is_not_shown(cli
 
 def test_for_me_shows_reasons_and_leaves_out_the_not_eligible_and_the_expired(client):
     policy = _published()
-    expired = _published(title="已过期政策", expires_on=datetime.date(2026, 1, 1),
-                         issued_on=datetime.date(2024, 1, 1))
+    expired = _published(
+        title="已过期政策",
+        expires_on=datetime.date(2026, 1, 1),
+        issued_on=datetime.date(2024, 1, 1),
+    )
     assert expired.ends_on < datetime.date.today()
     yes = EnterpriseFactory(registered_capital=500)
     yes.qualifications.add(qualification())
@@ -71,15 +74,22 @@ def test_an_unknown_result_asks_for_the_missing_fact_and_supplying_it_decides(cl
     assert "Not yet known: some facts about your enterprise are missing." in page
     assert "Whether you hold the qualification “High-tech enterprise”" in page
     # "Yes" without the certificate is refused, nothing saved
-    page = client.post(f"/policies/{policy.pk}/facts/", {
-        "key": "qualification:high-tech", "qualification-high-tech-holds": "yes"})
+    page = client.post(
+        f"/policies/{policy.pk}/facts/",
+        {"key": "qualification:high-tech", "qualification-high-tech-holds": "yes"},
+    )
     assert page.status_code == 400
     assert "Attach the certificate of the qualification." in page.content.decode()
     assert not enterprise.qualifications.exists()
     certificate = SimpleUploadedFile("证书.pdf", b"%PDF-1.4 certificate", "application/pdf")
-    response = client.post(f"/policies/{policy.pk}/facts/", {
-        "key": "qualification:high-tech", "qualification-high-tech-holds": "yes",
-        "qualification-high-tech-certificate": certificate})
+    response = client.post(
+        f"/policies/{policy.pk}/facts/",
+        {
+            "key": "qualification:high-tech",
+            "qualification-high-tech-holds": "yes",
+            "qualification-high-tech-certificate": certificate,
+        },
+    )
     assert response.status_code == 302
     page = client.get(f"/policies/{policy.pk}/").content.decode()
     assert "Your enterprise is eligible." in page
@@ -91,12 +101,16 @@ def test_a_bad_figure_is_refused_with_a_message(client):
     enterprise = EnterpriseFactory(registered_capital=None)
     enterprise.qualifications.add(qualification())
     client.force_login(enterprise_user(enterprise))
-    page = client.post(f"/policies/{policy.pk}/facts/", {
-        "key": "registered_capital", "registered_capital-value": "-5"})
+    page = client.post(
+        f"/policies/{policy.pk}/facts/",
+        {"key": "registered_capital", "registered_capital-value": "-5"},
+    )
     assert page.status_code == 400
     assert "Ensure this value is greater than or equal to 0." in page.content.decode()
-    client.post(f"/policies/{policy.pk}/facts/", {
-        "key": "registered_capital", "registered_capital-value": "300"})
+    client.post(
+        f"/policies/{policy.pk}/facts/",
+        {"key": "registered_capital", "registered_capital-value": "300"},
+    )
     enterprise.refresh_from_db()
     assert enterprise.registered_capital == 300
     assert "Your enterprise is eligible." in client.get(f"/policies/{policy.pk}/").content.decode()
@@ -116,8 +130,7 @@ def test_for_me_needs_an_enterprise(client):
     assert client.get("/policies/for-me/").status_code == 403
 
 
-def test_for_me_and_the_policy_page_in_a_fixed_number_of_queries(client,
-                                                                 django_assert_num_queries):
+def test_for_me_and_the_policy_page_in_a_fixed_number_of_queries(client, django_assert_num_queries):
     yes = EnterpriseFactory(registered_capital=500)
     yes.qualifications.add(qualification())
     client.force_login(enterprise_user(yes))
@@ -137,33 +150,61 @@ def test_for_me_and_the_policy_page_in_a_fixed_number_of_queries(client,
 def test_the_admin_refuses_an_unknown_field_and_an_impossible_range(client):
     official = unit_official()
     login(client, official)
-    base = {"title": "t", "unit": official.unit.pk, "issued_on": "2026-12-01",
-            "clauses-TOTAL_FORMS": 0, "clauses-INITIAL_FORMS": 0,
-            "guide-TOTAL_FORMS": 0, "guide-INITIAL_FORMS": 0,
-            "test_cases-TOTAL_FORMS": 0, "test_cases-INITIAL_FORMS": 0,
-            "attachments-TOTAL_FORMS": 0, "attachments-INITIAL_FORMS": 0}
-    page = client.post("/admin/policies/policy/add/", {
-        **base, "conditions": '{"field": "turnover", "values": ["x"], "clause": "1"}'})
+    base = {
+        "title": "t",
+        "unit": official.unit.pk,
+        "issued_on": "2026-12-01",
+        "clauses-TOTAL_FORMS": 0,
+        "clauses-INITIAL_FORMS": 0,
+        "guide-TOTAL_FORMS": 0,
+        "guide-INITIAL_FORMS": 0,
+        "test_cases-TOTAL_FORMS": 0,
+        "test_cases-INITIAL_FORMS": 0,
+        "attachments-TOTAL_FORMS": 0,
+        "attachments-INITIAL_FORMS": 0,
+    }
+    page = client.post(
+        "/admin/policies/policy/add/",
+        {**base, "conditions": '{"field": "turnover", "values": ["x"], "clause": "1"}'},
+    )
     assert "Unknown condition field “turnover”" in page.content.decode()
-    page = client.post("/admin/policies/policy/add/", {
-        **base, "conditions": '{"field": "registered_capital", "min": 9, "max": 1, "clause": "1"}'})
+    page = client.post(
+        "/admin/policies/policy/add/",
+        {
+            **base,
+            "conditions": '{"field": "registered_capital", "min": 9, "max": 1, "clause": "1"}',
+        },
+    )
     assert "is impossible: the minimum 9 is above the maximum 1" in page.content.decode()
     assert not Policy.objects.exists()
 
 
 def test_a_free_text_condition_is_unknown_until_declared(client):
     official = unit_official()
-    policy = make_policy(unit=official.unit, conditions={"all": [
-        {"field": "size", "values": ["small"], "clause": "第二条"},
-        {"field": "declared", "key": "exports", "text": "上年度有出口业务", "clause": "第三条"},
-    ]}, expected="unknown", profile={"size": "small"})
+    policy = make_policy(
+        unit=official.unit,
+        conditions={
+            "all": [
+                {"field": "size", "values": ["small"], "clause": "第二条"},
+                {
+                    "field": "declared",
+                    "key": "exports",
+                    "text": "上年度有出口业务",
+                    "clause": "第三条",
+                },
+            ]
+        },
+        expected="unknown",
+        profile={"size": "small"},
+    )
     services.policy_publish(policy=policy, by=official)
     enterprise = EnterpriseFactory(size="small")
     client.force_login(enterprise_user(enterprise))
     page = client.get(f"/policies/{policy.pk}/").content.decode()
     assert "Not yet known" in page and "上年度有出口业务" in page
-    client.post(f"/policies/{policy.pk}/facts/", {
-        "key": "declared:exports", "declared-exports-holds": "no"})
+    client.post(
+        f"/policies/{policy.pk}/facts/", {"key": "declared:exports", "declared-exports-holds": "no"}
+    )
     page = client.get(f"/policies/{policy.pk}/").content.decode()
     assert "Your enterprise does not meet the conditions." in page
     assert policy.title not in client.get("/policies/for-me/").content.decode()
