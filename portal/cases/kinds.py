@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Action, Transition
+from .constants import Action, SupervisionSource, Transition
 
 
 class Audience(enum.IntFlag):
@@ -111,6 +111,11 @@ class KindSpec:
     # Steps the kind takes through its own forms (they record more than the engine's step, e.g.
     # a complaint's finding with its answer): the engine's admin does not offer them.
     own_steps: frozenset = frozenset()
+    # Causes of supervision (督办) the kind's own rules open on its cases, code → label (codes
+    # distinct from the engine's `SupervisionSource` and every other kind's, at most 20
+    # characters): `supervision_open_automatic(source=...)` takes them, and the admin, its
+    # filters and the dashboard name them as they name the engine's own.
+    supervision_sources: Mapping[str, Promise] = field(default_factory=dict)
 
     def sees(self, action: str) -> int:
         return int(self.audiences.get(action, GOVERNMENT))
@@ -167,6 +172,12 @@ def register(spec: KindSpec) -> KindSpec:
     for action in [*spec.transitions, *spec.audiences]:
         if action not in Action.values:
             raise ValueError(f"case kind {spec.code!r}: unknown action {action!r}")
+    taken = set(SupervisionSource.values).union(*(
+        s.supervision_sources for s in _REGISTRY.values() if s.code != spec.code))
+    for source in spec.supervision_sources:
+        if source in taken or len(source) > 20:
+            raise ValueError(f"case kind {spec.code!r}: supervision source {source!r} is taken "
+                             "or longer than 20 characters")
     _REGISTRY[spec.code] = spec
     return spec
 
@@ -190,6 +201,20 @@ def registered_kinds() -> list[KindSpec]:
 def kind_choices() -> list[tuple[str, str]]:
     """The choices of `Case.kind`: every registered kind (a callable, so kinds can come later)."""
     return [(spec.code, spec.label) for spec in _REGISTRY.values()]
+
+
+def supervision_source_choices() -> list[tuple[str, Promise]]:
+    """The choices of `SupervisionItem.source`: the engine's, then each registered kind's own
+    (a callable, as `kind_choices`, so the engine names no kind)."""
+    choices = list(SupervisionSource.choices)
+    for spec in _REGISTRY.values():
+        choices.extend(spec.supervision_sources.items())
+    return choices
+
+
+def supervision_source_label(source: str):
+    """The (lazy) label of a supervision source, the engine's or a kind's; the code if none."""
+    return dict(supervision_source_choices()).get(source, source)
 
 
 def subtype_choices() -> list[tuple[str, str]]:

@@ -35,7 +35,15 @@ from .constants import (
     SupervisionSource,
     SupervisionStatus,
 )
-from .kinds import GOVERNMENT, Audience, Side, kind_choices, kind_spec, subtype_choices
+from .kinds import (
+    GOVERNMENT,
+    Audience,
+    Side,
+    kind_choices,
+    kind_spec,
+    subtype_choices,
+    supervision_source_choices,
+)
 
 
 class AudienceField(models.PositiveSmallIntegerField):
@@ -496,7 +504,8 @@ class CaseReminder(models.Model):
 class SupervisionItem(models.Model):
     """督办: the department follows up a late, bounced or unsatisfying case or a pain point."""
 
-    source = models.CharField(_("reason"), max_length=20, choices=SupervisionSource.choices)
+    # The engine's sources and those its kinds declare (KindSpec.supervision_sources).
+    source = models.CharField(_("reason"), max_length=20, choices=supervision_source_choices)
     status = models.CharField(_("status"), max_length=10, choices=SupervisionStatus.choices,
                               default=SupervisionStatus.OPEN)
     case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True,

@@ -15,6 +15,7 @@ from portal.workdays.services import add_working_days
 
 from .. import permissions
 from ..constants import Action, SupervisionSource, SupervisionStatus
+from ..kinds import supervision_source_label
 from ..models import Case, Category, EngineSettings, SupervisionItem
 from . import _steps
 
@@ -47,7 +48,7 @@ def _mark_case(case: Case, item: SupervisionItem, *, actor, note: str = "",
     case.save(update_fields=["is_supervised", "updated_at"])
     notices = _item_notices(item, format_lazy(
         gettext_lazy("Case {ref} is under supervision (督办): {reason}"),
-        ref=case.reference, reason=SupervisionSource(item.source).label)) if notify else ()
+        ref=case.reference, reason=supervision_source_label(item.source))) if notify else ()
     _steps.record_step(case, actor=actor, action=Action.SUPERVISE, note=note, save=False,
                        extra={"supervision_item": item.pk, "source": item.source,
                               "due_date": item.due_date, "unit": item.unit_id},
