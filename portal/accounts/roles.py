@@ -25,6 +25,11 @@ class Role(models.TextChoices):
 STAFF_ROLES = {Role.UNIT_OFFICIAL, Role.DEPARTMENT_STAFF, Role.COMPLAINT_DESK, Role.EVALUATOR,
                Role.AUDITOR}
 
+# Roles only a superuser (the district's system administrator) grants or edits the holders of:
+# whoever could give them could give themselves the complaint desk's sight of reporters, or
+# take over a colleague's account. The department manages everyone else.
+ELEVATED_ROLES = {Role.DEPARTMENT_STAFF, Role.COMPLAINT_DESK, Role.AUDITOR}
+
 _ENTERPRISE = [
     "orgs.act_for_enterprise",
     "notifications.view_notification",

@@ -89,3 +89,65 @@ def test_api_errors_have_one_format(client):
     body = client.get("/api/v1/me/").json()
     assert set(body) == {"error"}
     assert body["error"]["code"] == "not_authenticated"
+
+
+def _change_form(client, user):
+    return client.get(f"/admin/accounts/user/{user.pk}/change/")
+
+
+def test_department_staff_cannot_set_a_password_or_take_an_account(client):
+    """The department manages people, but a superuser alone sets passwords and changes the
+    e-mail someone signs in with: otherwise a staff member could sign in as anyone."""
+    member, official = enterprise_user(), unit_official()
+    staff_client(client, department_staff())
+    for user in (member, official):
+        assert client.get(f"/admin/accounts/user/{user.pk}/password/").status_code == 403
+        response = client.post(f"/admin/accounts/user/{user.pk}/password/",
+                               {"password1": "Xx-taken-over-9", "password2": "Xx-taken-over-9"})
+        assert response.status_code == 403
+        user.refresh_from_db()
+        assert not user.check_password("Xx-taken-over-9")
+        page = _change_form(client, user).content.decode()
+        assert 'href="../password/"' not in page          # no link to the password form
+        assert 'name="email"' not in page                 # the e-mail is shown, not editable
+
+
+def test_department_staff_cannot_grant_the_elevated_roles(client):
+    """Nobody below a superuser can give the complaint desk's sight of reporters, not even to
+    themselves; holders of the elevated roles are read-only to them."""
+    staff = department_staff()
+    official = unit_official()
+    desk = Group.objects.get(name=Role.COMPLAINT_DESK)
+    staff_client(client, staff)
+    page = _change_form(client, official).content.decode()
+    assert f'value="{desk.pk}"' not in page               # not offered
+    form = {"full_name": official.full_name, "phone": "", "language": "zh-hans",
+            "email_notifications": "on", "unit": official.unit_id, "is_active": "on",
+            "groups": [Group.objects.get(name=Role.UNIT_OFFICIAL).pk, desk.pk],
+            "enterprise": ""}
+    response = client.post(f"/admin/accounts/user/{official.pk}/change/", form)
+    assert response.status_code == 200                    # the form answers with an error
+    assert "errorlist" in response.content.decode()
+    assert not official.groups.filter(pk=desk.pk).exists()
+    # a colleague of the department (an elevated role) and oneself: read-only
+    colleague = department_staff()
+    for user in (colleague, staff):
+        page = _change_form(client, user).content.decode()
+        assert 'name="groups"' not in page and 'name="_save"' not in page
+        response = client.post(f"/admin/accounts/user/{user.pk}/change/",
+                               {**form, "groups": [desk.pk], "unit": user.unit_id})
+        assert response.status_code == 403
+        assert not user.groups.filter(pk=desk.pk).exists()
+
+
+def test_department_staff_grant_an_official_role_and_the_admin_opens(client):
+    person = UserFactory(unit=UnitFactory())
+    assert not person.is_staff
+    staff_client(client, department_staff())
+    form = {"full_name": person.full_name, "phone": "", "language": "zh-hans",
+            "email_notifications": "on", "unit": person.unit_id, "is_active": "on",
+            "groups": [Group.objects.get(name=Role.UNIT_OFFICIAL).pk], "enterprise": ""}
+    response = client.post(f"/admin/accounts/user/{person.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert person.is_staff and person.has_perm("orgs.handle_unit_cases")

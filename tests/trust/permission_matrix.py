@@ -92,7 +92,7 @@ DECLARATIONS: list[tuple[str, frozenset]] = [
     ('admin:auth_group_delete', NOBODY),
     ('admin:auth_group_change', NOBODY),
     ('admin/auth/group/<path:object_id>/', STAFF),
-    ('admin:auth_user_password_change', DEPARTMENT_STAFF),
+    ('admin:auth_user_password_change', NOBODY),  # a superuser alone sets passwords
     ('admin:accounts_user_changelist', OFFICIALS | DEPARTMENT_STAFF),
     ('admin:accounts_user_add', NOBODY),
     ('admin:accounts_user_history', DEPARTMENT_STAFF),
