@@ -4,8 +4,10 @@ fulfilment"); department staff see every unit's. Rows come from selectors (the s
 evidence goes through services.fulfilment_record (the project's attachment checks)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from policies.selectors import policies_public
 from portal.cases.forms import attachments_help
 from portal.orgs.permissions import units_visible_to
 
@@ -51,14 +54,27 @@ class ScopedAdmin(admin.ModelAdmin):
         return False
 
 
+class PolicyAutocomplete(AutocompleteSelect):
+    """The admin's autocomplete over every published policy, from CommitmentAdmin's own URL:
+    the policies admin's autocomplete would offer a unit official only their own unit's
+    policies, while a unit often carries out a policy another unit issued."""
+
+    def get_url(self):
+        return reverse("admin:commitments_commitment_policies")
+
+
+POLICIES_PER_PAGE = 20
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(ScopedAdmin):
-    list_display = ["title", "kind", "document_number", "unit", "enterprise", "signed_on"]
+    list_display = ["title", "kind", "document_number", "policy", "unit", "enterprise",
+                    "signed_on"]
     list_filter = ["kind"]
     search_fields = ["title", "document_number"]
     form = CommitmentAdminForm
-    fields = ["kind", "title", "document_number", "unit", "enterprise_code", "summary",
-              "signed_on"]
+    fields = ["kind", "title", "document_number", "policy", "unit", "enterprise_code",
+              "summary", "signed_on"]
     inlines = [ClauseInline]
 
     def get_queryset(self, request):
@@ -67,7 +83,36 @@ class CommitmentAdmin(ScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
             kwargs["queryset"] = units_visible_to(request.user)
+        if db_field.name == "policy":
+            kwargs["queryset"] = policies_public()
+            kwargs["widget"] = PolicyAutocomplete(db_field, self.admin_site)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        return [path("policies/", self.admin_site.admin_view(self.policies_view),
+                     name="commitments_commitment_policies"), *super().get_urls()]
+
+    def policies_view(self, request):
+        """Published policies whose title or document number holds the typed words, newest
+        first, in the JSON the admin's autocomplete (select2) reads; to whoever may enter a
+        commitment."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()[:100]
+        try:
+            page = max(1, int(request.GET.get("page") or 1))
+        except ValueError:
+            page = 1
+        policies = policies_public()
+        if term:
+            policies = policies.filter(Q(title__icontains=term)
+                                       | Q(document_number__icontains=term))
+        start = (page - 1) * POLICIES_PER_PAGE
+        rows = list(policies[start:start + POLICIES_PER_PAGE + 1])
+        return JsonResponse({
+            "results": [{"id": str(p.pk), "text": _policy_choice(p)}
+                        for p in rows[:POLICIES_PER_PAGE]],
+            "pagination": {"more": len(rows) > POLICIES_PER_PAGE}})
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -78,6 +123,12 @@ class CommitmentAdmin(ScopedAdmin):
         super().save_related(request, form, formsets, change)
         services.commitment_record_saved(actor=request.user, commitment=form.instance,
                                          created=not change)
+
+
+def _policy_choice(policy) -> str:
+    if policy.is_in_force():
+        return str(policy)
+    return f"{policy} · {policy.get_status_display()}"  # repealed, expired, superseded …
 
 
 class FulfilmentInline(admin.StackedInline):

@@ -31,6 +31,14 @@ class Cause(models.TextChoices):
     DISPUTED = "disputed", _("Fulfilment disputed")
 
 
+# The engine's supervision sources this kind declares (kind.py), one per cause: the engine's
+# admin, filters and dashboard show what happened, not the nearest engine cause.
+SUPERVISION_SOURCES = {
+    Cause.OVERDUE: ("commitment_overdue", _("Commitment overdue")),
+    Cause.DISPUTED: ("commitment_disputed", _("Disputed by the enterprise")),
+}
+
+
 S = ClauseStatus
 # status -> statuses it may move to (the services check this table).
 ALLOWED_TRANSITIONS = {

@@ -39,7 +39,7 @@ class CommitmentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Commitment
-        fields = ["kind", "title", "document_number", "unit", "summary", "signed_on"]
+        fields = ["kind", "title", "document_number", "policy", "unit", "summary", "signed_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,6 +62,7 @@ class CommitmentAdminForm(forms.ModelForm):
                                                     "credit code is registered on the portal."))
                 return data
         kind = data.get("kind")
+        self._clean_policy(data, kind)
         if kind == CommitmentKind.AGREEMENT and enterprise is None:
             self.add_error("enterprise_code", _("An agreement names the enterprise it is made "
                                                 "with."))
@@ -70,3 +71,23 @@ class CommitmentAdminForm(forms.ModelForm):
                                                 "enterprise: leave the enterprise empty."))
         self.instance.enterprise = enterprise
         return data
+
+    def _clean_policy(self, data, kind) -> None:
+        """A policy only for a support policy commitment; its document number is the policy's
+        (filled in when left empty, refused when it names another)."""
+        from .constants import CommitmentKind
+
+        policy = data.get("policy")
+        if policy is None:
+            return
+        if kind != CommitmentKind.SUPPORT_POLICY:
+            self.add_error("policy", _("Only a support policy commitment names a policy: leave "
+                                       "it empty, or choose the kind “Support policy”."))
+            return
+        number = (data.get("document_number") or "").strip()
+        if not number:
+            data["document_number"] = policy.document_number
+        elif policy.document_number and number != policy.document_number:
+            self.add_error("document_number", _(
+                "The chosen policy's document number is “%(number)s”: correct this one or "
+                "choose the policy it names.") % {"number": policy.document_number})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.cases.kinds import KindSpec, Party
 from portal.cases.workflows import STANDARD_TRANSITIONS
 
-from .constants import KIND
+from .constants import KIND, SUPERVISION_SOURCES
 
 COMMITMENT = KindSpec(
     code=KIND,
@@ -26,4 +26,6 @@ COMMITMENT = KindSpec(
     allows_supplement=False,
     pain_points=False,
     messages={},
+    # "Disputed by the enterprise", "Commitment overdue": the engine lists them with its own.
+    supervision_sources=dict(SUPERVISION_SOURCES.values()),
 )

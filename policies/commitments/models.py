@@ -22,6 +22,15 @@ class Commitment(models.Model):
         _("document number (文号)"), max_length=100, blank=True,
         help_text=_("The agreement's number or the support policy's document number, as "
                     "printed."))
+    # A support policy's commitment rests on a policy of the library (the text above stays as
+    # printed: a policy not in the library, e.g. a province's, is named by it alone). Never a
+    # draft: its page is not public. PROTECT: a promise on record keeps what it rested on.
+    policy = models.ForeignKey(
+        "policies.Policy", verbose_name=_("policy"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="commitments",
+        limit_choices_to=~Q(status="draft"),
+        help_text=_("The support policy in the policy library this commitment carries out, if "
+                    "it is there; otherwise give its document number above."))
     unit = models.ForeignKey("orgs.Unit", verbose_name=_("responsible unit"),
                              on_delete=models.PROTECT, related_name="commitments")
     enterprise = models.ForeignKey(
@@ -54,6 +63,10 @@ class Commitment(models.Model):
                 name="commitment_public_service_has_no_enterprise",
                 violation_error_message=_("A public service commitment is made to every "
                                           "enterprise: leave the enterprise empty.")),
+            models.CheckConstraint(
+                condition=Q(kind=CommitmentKind.SUPPORT_POLICY) | Q(policy__isnull=True),
+                name="commitment_policy_only_for_support_policy",
+                violation_error_message=_("Only a support policy commitment names a policy.")),
         ]
 
     def __str__(self):

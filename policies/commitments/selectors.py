@@ -10,6 +10,7 @@ from django.db.models.lookups import (
 )
 from django.utils import timezone
 
+from policies.models import PolicyStatus
 from portal.orgs.models import Unit
 
 from . import permissions
@@ -21,7 +22,7 @@ def commitments_for_admin(*, user):
     q = permissions.admin_commitments_q(user)
     if q is None:
         return Commitment.objects.none()
-    return Commitment.objects.filter(q).select_related("unit", "enterprise")
+    return Commitment.objects.filter(q).select_related("unit", "enterprise", "policy")
 
 
 def clauses_for_admin(*, user):
@@ -36,7 +37,7 @@ def commitments_visible_to(*, user):
     """The commitments on the public pages: those made to every enterprise, and the reader's
     own enterprise's agreements."""
     return (Commitment.objects.filter(permissions.public_commitments_q(user))
-            .select_related("unit", "enterprise"))
+            .select_related("unit", "enterprise", "policy", "policy__superseded_by"))
 
 
 def commitment_with_clauses(*, user, pk):
@@ -45,6 +46,19 @@ def commitment_with_clauses(*, user, pk):
     clauses = Clause.objects.prefetch_related(Prefetch("fulfilments", queryset=fulfilments))
     return (commitments_visible_to(user=user)
             .prefetch_related(Prefetch("clauses", queryset=clauses)).filter(pk=pk).first())
+
+
+def policy_standing(policy, today=None) -> str:
+    """Where the policy a commitment rests on stands today: "in_force", "not_yet" (published,
+    not yet in force), "expired" (by its status, or past its last day before the daily job
+    marks it), "repealed", "superseded" or "draft"."""
+    today = today or timezone.localdate()
+    if policy.status in (PolicyStatus.DRAFT, PolicyStatus.REPEALED, PolicyStatus.SUPERSEDED,
+                         PolicyStatus.EXPIRED):
+        return policy.status  # a draft is never linked (its page is not public)
+    if policy.ends_on < today:
+        return "expired"
+    return "in_force" if policy.starts_on <= today else "not_yet"
 
 
 def _rate_counts(today):

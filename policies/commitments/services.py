@@ -21,7 +21,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.cases.constants import SupervisionSource
 from portal.cases.kinds import Side
 from portal.cases.models import Case
 from portal.cases.services import attachments_check, case_open, supervision_open_automatic
@@ -30,17 +29,23 @@ from portal.notifications.services import notify
 from portal.workdays.services import next_working_day
 
 from . import permissions
-from .constants import ALLOWED_TRANSITIONS, KIND, Answer, Cause, ClauseStatus
+from .constants import (
+    ALLOWED_TRANSITIONS,
+    KIND,
+    SUPERVISION_SOURCES,
+    Answer,
+    Cause,
+    ClauseStatus,
+)
 from .models import Clause, ClauseSupervision, EvidenceFile, Fulfilment
 
 logger = logging.getLogger(__name__)
 
 TEXT_MAX = 5000
-# The engine has no "disputed" source: a dispute is the enterprise's unhappiness with what
-# was done, the engine's nearest cause. The clause's own row (ClauseSupervision.cause) names
-# the real one. See docs/adr/0014-commitments.md.
-ENGINE_SOURCE = {Cause.OVERDUE: SupervisionSource.OVERDUE,
-                 Cause.DISPUTED: SupervisionSource.UNHAPPY}
+# Each cause opens the engine's item under the kind's own source (kind.py declares them), so
+# the department reads "Disputed by the enterprise", not the engine's "unhappy rating twice";
+# and a clause overdue is not the case overdue (the engine's own scan). docs/adr/0014.
+ENGINE_SOURCE = {cause: code for cause, (code, _label) in SUPERVISION_SOURCES.items()}
 
 
 def _text(value, *, field: str, message) -> str:
@@ -153,7 +158,8 @@ def commitment_record_saved(*, actor, commitment, created: bool) -> None:
     ledger_append(actor=actor, action="commitments.created" if created else "commitments.changed",
                   obj=commitment, payload={
                       "kind": commitment.kind, "title": commitment.title,
-                      "document_number": commitment.document_number, "unit": commitment.unit_id,
+                      "document_number": commitment.document_number,
+                      "policy": commitment.policy_id, "unit": commitment.unit_id,
                       "enterprise": commitment.enterprise_id, "clauses": clauses})
 
 
@@ -227,7 +233,7 @@ def clause_supervise(*, clause: Clause, cause: str, detail: str = "") -> ClauseS
     case = Case.objects.select_for_update().get(pk=clause.case_id)
     item = supervision_open_automatic(case=case, source=ENGINE_SOURCE[cause],
                                       unit=commitment.unit)
-    if item is None:  # the engine already holds one (e.g. its own overdue scan on this case)
+    if item is None:  # the engine holds one already (only if a row of ours was lost)
         return None
     # What the department must see achieved: the clause, and the enterprise's words if any.
     with translation.override(settings.LANGUAGE_CODE):

@@ -31,7 +31,8 @@ def _detail_context(request, commitment, dispute_forms=None):
             "dispute_form": (dispute_forms or {}).get(clause.pk) or (
                 DisputeForm(prefix=f"c{clause.pk}") if may_dispute else None),
         })
-    return {"commitment": commitment, "clauses": clauses}
+    standing = selectors.policy_standing(commitment.policy) if commitment.policy_id else ""
+    return {"commitment": commitment, "clauses": clauses, "policy_standing": standing}
 
 
 @require_GET

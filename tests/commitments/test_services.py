@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from policies.commitments import services
 from policies.commitments.constants import Cause, ClauseStatus, CommitmentKind
 from policies.commitments.models import ClauseSupervision, EvidenceFile, Fulfilment
-from portal.cases.constants import SupervisionSource
 from portal.cases.models import Case, SupervisionItem
 from portal.ledger.models import LedgerEntry
 from portal.notifications.models import Notification
@@ -55,7 +54,7 @@ def test_a_disputed_fulfilment_opens_one_supervision_item(agreement):
     clause.refresh_from_db()
     assert clause.status == ClauseStatus.DISPUTED
     item = SupervisionItem.objects.get(case=clause.case)
-    assert item.unit == official.unit and item.source == SupervisionSource.UNHAPPY
+    assert item.unit == official.unit and item.source == "commitment_disputed"
     assert clause.case.kind == "commitment" and clause.case.is_supervised
     assert ClauseSupervision.objects.get(clause=clause).cause == Cause.DISPUTED
     # The department reads what is disputed on the item itself (in the site's language).
@@ -153,7 +152,7 @@ def test_the_overdue_scan_opens_one_item_per_clause_even_run_twice():
         assert services.clauses_scan_overdue() == 0
     late = c.clauses.get(number=1)
     item = SupervisionItem.objects.get()
-    assert item.case == late.case and item.source == SupervisionSource.OVERDUE
+    assert item.case == late.case and item.source == "commitment_overdue"
     assert item.unit == official.unit
     assert ClauseSupervision.objects.get().cause == Cause.OVERDUE
     assert LedgerEntry.objects.filter(action="commitments.supervision_opened").count() == 1

@@ -7,7 +7,6 @@ import time_machine
 
 from policies.commitments import tasks
 from policies.commitments.models import ClauseSupervision
-from portal.cases.constants import SupervisionSource
 from portal.cases.models import SupervisionItem
 from portal.core.schedules import declared_periodic_tasks
 from tests.cases.factories import local_dt
@@ -29,7 +28,7 @@ def test_the_overdue_job_queued_twice_opens_one_item(celery_worker):
     assert [r.state for r in runs] == ["SUCCESS", "SUCCESS"]
     assert sorted(r.retval for r in runs) == [0, 1]
     item = wait_until(lambda: SupervisionItem.objects.first())
-    assert item.source == SupervisionSource.OVERDUE and item.unit == official.unit
+    assert item.source == "commitment_overdue" and item.unit == official.unit
     assert SupervisionItem.objects.count() == 1
     assert ClauseSupervision.objects.get().clause == c.clauses.get()
 

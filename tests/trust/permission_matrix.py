@@ -303,6 +303,7 @@ DECLARATIONS: list[tuple[str, frozenset]] = [
     ('admin/policies/grant/<path:object_id>/', STAFF),
     ('admin:commitments_commitment_changelist', OFFICIALS | DEPARTMENT_STAFF),
     ('admin:commitments_commitment_add', OFFICIALS | DEPARTMENT_STAFF),
+    ('admin:commitments_commitment_policies', OFFICIALS | DEPARTMENT_STAFF),  # policy autocomplete
     ('admin:commitments_commitment_history', HANDLERS),
     ('admin:commitments_commitment_delete', NOBODY),
     ('admin:commitments_commitment_change', HANDLERS),

@@ -1,4 +1,9 @@
+from django.urls import reverse
 from rest_framework import serializers
+
+from policies.models import PolicyStatus
+
+from .. import selectors
 
 
 class FulfilmentOut(serializers.Serializer):
@@ -23,11 +28,32 @@ class ClauseOut(serializers.Serializer):
     fulfilments = FulfilmentOut(many=True, source="fulfilments.all")
 
 
+class PolicyRefOut(serializers.Serializer):
+    """The library's policy a support policy commitment rests on."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    document_number = serializers.CharField()
+    status = serializers.ChoiceField(choices=PolicyStatus.choices)
+    in_force = serializers.SerializerMethodField(
+        help_text="In force today (false when repealed, superseded, expired or not yet in "
+                  "force).")
+    page = serializers.SerializerMethodField(help_text="The policy's page on this site (a path).")
+
+    def get_in_force(self, obj) -> bool:
+        return selectors.policy_standing(obj) == "in_force"
+
+    def get_page(self, obj) -> str:
+        return reverse("policies:detail", args=[obj.pk])
+
+
 class CommitmentListOut(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     title = serializers.CharField()
     document_number = serializers.CharField()
+    policy = PolicyRefOut(allow_null=True, help_text="Support policies only: the policy in the "
+                          "library, or null (then the document number names it).")
     unit = serializers.CharField(source="unit.display_name")
     enterprise = serializers.CharField(source="enterprise.name", allow_null=True, default=None)
 
