@@ -130,6 +130,9 @@ def test_the_admin_offers_published_policies_by_autocomplete_and_refuses_a_wrong
     assert LedgerEntry.objects.filter(action="commitments.created").count() == 1
     listing = client.get("/admin/commitments/commitment/").content.decode()
     assert "高新技术企业研发补助办法 (埔科〔2026〕7号)" in listing
+    change = client.get(f"/admin/commitments/commitment/{saved.pk}/change/").content.decode()
+    assert (f'<option value="{theirs.pk}" selected>高新技术企业研发补助办法 (埔科〔2026〕7号)'
+            "</option>") in change
 
     client.logout()
     client.force_login(enterprise_user())
