@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
-from portal.orgs.models import Qualification
+from portal.orgs.models import Qualification, Unit
 
 from . import conditions as cond
-from .models import Declaration, NotRelevant, Policy, PolicyStatus, TopicSubscription
+from .models import Declaration, Policy, PolicyStatus
 
 PUBLIC = (
     PolicyStatus.IN_FORCE,
@@ -99,40 +103,268 @@ def qualification_names() -> dict[str, str]:
     return {q.code: q.name for q in Qualification.objects.all()}
 
 
+# --- "Policies for me" --------------------------------------------------------------------------
+
+# Everything the page knows of one enterprise, and the topics it may subscribe to, in ONE query:
+# the facts the conditions read (docs/adr/0013), the qualifications held, the declarations, the
+# topics subscribed, the policies marked not relevant, and every topic (id and name, in order).
+_FACTS_SQL = """
+SELECT e.industry_id, e.industry_division, e.size, e.registered_capital, e.founded_on,
+       e.street, e.park, e.ownership, e.tags,
+       ARRAY(SELECT q.code FROM orgs_enterprise_qualifications eq
+             JOIN orgs_qualification q ON q.id = eq.qualification_id
+             WHERE eq.enterprise_id = e.id ORDER BY q.code),
+       ARRAY(SELECT d.key FROM policies_declaration d WHERE d.enterprise_id = e.id
+             ORDER BY d.key),
+       ARRAY(SELECT d.value FROM policies_declaration d WHERE d.enterprise_id = e.id
+             ORDER BY d.key),
+       ARRAY(SELECT s.topic_id FROM policies_topicsubscription s WHERE s.enterprise_id = e.id
+             ORDER BY s.topic_id),
+       ARRAY(SELECT n.policy_id FROM policies_notrelevant n WHERE n.enterprise_id = e.id
+             ORDER BY n.policy_id),
+       ARRAY(SELECT t.id FROM policies_topic t ORDER BY t.code, t.id),
+       ARRAY(SELECT t.name FROM policies_topic t ORDER BY t.code, t.id)
+FROM orgs_enterprise e
+WHERE e.id = %s
+"""
+
+
+@dataclass(frozen=True)
+class EnterpriseFacts:
+    """One enterprise's facts for eligibility, its choices on "policies for me", and the
+    topics, as read by `enterprise_facts`. `state` is the row as read, for a cache key."""
+
+    profile: cond.Profile
+    subscribed: frozenset[int]
+    not_relevant: frozenset[int]
+    topics: tuple[tuple[int, str], ...]
+    state: tuple
+
+
+def enterprise_facts(*, enterprise_id: int) -> EnterpriseFacts | None:
+    """Read in one query what "policies for me" needs to know of the enterprise."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FACTS_SQL, [enterprise_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (
+        section,
+        division,
+        size,
+        capital,
+        founded,
+        street,
+        park,
+        ownership,
+        tags,
+        codes,
+        keys,
+        values,
+        subscribed,
+        hidden,
+        topic_ids,
+        topic_names,
+    ) = row
+    profile = cond.Profile(
+        industry_section=section,
+        industry_division=division,
+        size=size,
+        registered_capital=capital,
+        founded_on=founded,
+        street=street,
+        park=park,
+        ownership=ownership,
+        tags=list(tags),
+        qualifications=set(codes),
+        declarations=dict(zip(keys, values, strict=True)),
+    )
+    return EnterpriseFacts(
+        profile=profile,
+        subscribed=frozenset(subscribed),
+        not_relevant=frozenset(hidden),
+        topics=tuple(zip(topic_ids, topic_names, strict=True)),
+        state=row,
+    )
+
+
+# The policies in force (as `policies_in_force`), with what "policies for me" prints of them and
+# evaluates, and nothing else: one plain query, no ORM compilation on every request.
+_IN_FORCE_SQL = """
+SELECT p.id, p.title, p.status, p.issued_on, p.effective_on, p.expires_on, p.conditions,
+       p.unit_id, u.name, u.name_zh_hant, u.name_en,
+       ARRAY(SELECT pt.topic_id FROM policies_policy_topics pt WHERE pt.policy_id = p.id
+             ORDER BY pt.topic_id)
+FROM policies_policy p
+JOIN orgs_unit u ON u.id = p.unit_id
+WHERE p.status = %s AND p.expires_on >= %s
+  AND ((p.effective_on IS NULL AND p.issued_on <= %s) OR p.effective_on <= %s)
+ORDER BY p.issued_on DESC, p.id DESC
+"""
+
+
+def _loaded(model, values: dict):
+    """An instance of `model` as the ORM loads one with `.only(*values)` (the rest deferred)."""
+    ordered = [values[f.attname] for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, list(values), ordered)
+
+
+def policies_in_force_for_pages(today=None) -> list[Policy]:
+    """The policies in force, newest first, as `policies_in_force` finds them, loaded with only
+    what "policies for me" prints (title, validity, issuing unit) and evaluates (conditions,
+    `topic_ids`); the other fields are deferred, as `.only()` leaves them."""
+    today = today or timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(_IN_FORCE_SQL, [PolicyStatus.IN_FORCE.value, today, today, today])
+        rows = cursor.fetchall()
+    policies = []
+    for row in rows:
+        pk, title, status, issued, effective, expires, conditions, unit_id = row[:8]
+        name, name_zh_hant, name_en, topic_ids = row[8:]
+        if isinstance(conditions, str):  # Django has psycopg2 leave jsonb undecoded
+            conditions = json.loads(conditions)
+        policy = _loaded(
+            Policy,
+            {
+                "id": pk,
+                "title": title,
+                "status": status,
+                "issued_on": issued,
+                "effective_on": effective,
+                "expires_on": expires,
+                "conditions": conditions,
+                "unit_id": unit_id,
+            },
+        )
+        policy.unit = _loaded(
+            Unit,
+            {
+                "id": unit_id,
+                "name": name,
+                "name_zh_hant": name_zh_hant,
+                "name_en": name_en,
+            },
+        )
+        policy.topic_ids = topic_ids
+        policies.append(policy)
+    return policies
+
+
+def declared_names(policy, names: dict[str, str]) -> dict[str, str]:
+    """`names` (qualification code -> name) with the texts of the policy's free-text
+    conditions, by fact key."""
+    names = dict(names)
+    for leaf in cond.leaves(policy.conditions):
+        if leaf["field"] == "declared":
+            names[f"declared:{leaf['key']}"] = leaf["text"]
+    return names
+
+
 @dataclass
 class ForMe:
     policy: Policy
     evaluation: cond.Evaluation
 
 
+class ForMePage:
+    """What "policies for me" shows one enterprise, from two reads (its facts, the policies in
+    force). `key` is a digest of everything the page prints, for its rendered fragment (ADR
+    0009): a fact supplied, a subscription, a policy published, edited, marked not relevant or
+    expired is a new key, never a stale hit. The rows are worked out only when a template asks
+    for them, which a cached fragment does not."""
+
+    def __init__(self, *, facts: EnterpriseFacts, policies: list[Policy], today):
+        self.facts, self.policies, self.today = facts, policies, today
+
+    @cached_property
+    def key(self) -> str:
+        state = repr(
+            (
+                self.today,
+                self.facts.state,
+                [
+                    (
+                        p.pk,
+                        p.title,
+                        p.status,
+                        p.issued_on,
+                        p.effective_on,
+                        p.expires_on,
+                        p.conditions,
+                        p.unit_id,
+                        p.unit.name,
+                        p.unit.name_zh_hant,
+                        p.unit.name_en,
+                        p.topic_ids,
+                    )
+                    for p in self.policies
+                ],
+            )
+        )
+        return hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
+
+    @cached_property
+    def evaluated(self) -> tuple[list[ForMe], list[Policy]]:
+        """The policies the enterprise is eligible for or may be (unknown), with their
+        evaluations; and the others on the topics it subscribed to. Those marked not
+        relevant are left out."""
+        mine, others = [], []
+        for policy in self.policies:
+            if policy.pk in self.facts.not_relevant:
+                continue
+            evaluation = cond.evaluate(policy.conditions, self.facts.profile, today=self.today)
+            if evaluation.value is not False:
+                mine.append(ForMe(policy, evaluation))
+            elif self.facts.subscribed.intersection(policy.topic_ids):
+                others.append(policy)
+        return mine, others
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        """Each policy of `evaluated`'s first list with its reasons (text, clause) and the
+        facts missing (labels), in the current language."""
+        mine = self.evaluated[0]
+        qualifications = qualification_names() if mine else {}
+        rows = []
+        for m in mine:
+            names = declared_names(m.policy, qualifications)
+            rows.append(
+                {
+                    "policy": m.policy,
+                    "evaluation": m.evaluation,
+                    "reasons": [
+                        (cond.describe(leaf, names=names), leaf["clause"])
+                        for leaf in m.evaluation.met
+                    ],
+                    "missing": [
+                        cond.fact_label(k, names=names) for k in m.evaluation.missing_facts
+                    ],
+                }
+            )
+        return rows
+
+    @property
+    def others(self) -> list[Policy]:
+        return self.evaluated[1]
+
+    @property
+    def topics(self) -> list[tuple[int, str, bool]]:
+        """Every topic: id, name, and whether the enterprise subscribed to it."""
+        return [(pk, name, pk in self.facts.subscribed) for pk, name in self.facts.topics]
+
+
+def for_me_page(*, enterprise_id: int, today=None) -> ForMePage | None:
+    """ "Policies for me" for one enterprise, in two queries (None: no such enterprise)."""
+    today = today or timezone.localdate()
+    facts = enterprise_facts(enterprise_id=enterprise_id)
+    if facts is None:
+        return None
+    return ForMePage(facts=facts, policies=policies_in_force_for_pages(today), today=today)
+
+
 def policies_for_me(*, enterprise, today=None) -> tuple[list[ForMe], list[Policy]]:
     """The policies in force the enterprise is eligible for or may be (unknown), with their
     reasons; and the others in force on the topics it subscribed to. Expired policies and
     those marked not relevant leave by themselves."""
-    today = today or timezone.localdate()
-    profile = enterprise_profile(enterprise)
-    hidden = NotRelevant.objects.filter(enterprise=enterprise).values("policy_id")
-    policies = list(
-        policies_in_force(today)
-        .exclude(pk__in=hidden)
-        .select_related("unit")
-        .prefetch_related("topics")
-        .order_by("-issued_on", "-id")
-    )
-    mine, others = [], []
-    subscribed_ids = (
-        set(
-            TopicSubscription.objects.filter(enterprise=enterprise).values_list(
-                "topic_id", flat=True
-            )
-        )
-        if policies
-        else set()
-    )
-    for policy in policies:
-        evaluation = cond.evaluate(policy.conditions, profile, today=today)
-        if evaluation.value is not False:
-            mine.append(ForMe(policy, evaluation))
-        elif subscribed_ids & {t.pk for t in policy.topics.all()}:
-            others.append(policy)
-    return mine, others
+    page = for_me_page(enterprise_id=enterprise.pk, today=today)
+    return page.evaluated if page is not None else ([], [])

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import conditions as cond
 from . import permissions, selectors, services
 from .forms import FactForm, SearchForm
-from .models import NotRelevant, Topic, TopicSubscription
+from .models import Topic
 
 
 @require_GET
@@ -57,23 +57,13 @@ def _fact_forms(evaluation, names, data=None, files=None, only=None):
     return forms
 
 
-def _declared_names(policy, names):
-    names = dict(names)
-    for leaf in cond.leaves(policy.conditions):
-        if leaf["field"] == "declared":
-            names[f"declared:{leaf['key']}"] = leaf["text"]
-    return names
-
-
 def _detail(request, policy, bound_key=None):
     today = timezone.localdate()
     context = {"policy": policy, "today": today, "clauses": list(policy.clauses.all())}
     if permissions.acts_for_enterprise(request.user) and policy.is_in_force(today):
-        enterprise = request.user.enterprise
-        names = _declared_names(policy, selectors.qualification_names())
-        evaluation = cond.evaluate(
-            policy.conditions, selectors.enterprise_profile(enterprise), today=today
-        )
+        facts = selectors.enterprise_facts(enterprise_id=request.user.enterprise_id)
+        names = selectors.declared_names(policy, selectors.qualification_names())
+        evaluation = cond.evaluate(policy.conditions, facts.profile, today=today)
         context.update(
             {
                 "evaluation": evaluation,
@@ -89,9 +79,7 @@ def _detail(request, policy, bound_key=None):
                 )
                 if evaluation.value is None
                 else [],
-                "not_relevant": NotRelevant.objects.filter(
-                    enterprise_id=enterprise.pk, policy=policy
-                ).exists(),
+                "not_relevant": policy.pk in facts.not_relevant,
             }
         )
     return context
@@ -161,34 +149,20 @@ def not_relevant(request, pk):
 def for_me(request):
     if not permissions.acts_for_enterprise(request.user):
         raise PermissionDenied(_("“Policies for me” is for members of an enterprise."))
-    enterprise = request.user.enterprise
     if request.method == "POST":
-        topic = get_object_or_404(Topic, pk=request.POST.get("topic") or 0)
+        # one form for every topic's button (the page's only CSRF token, outside the cached
+        # part): "subscribe_to" or "unsubscribe_from" carries the topic's id; the older
+        # "topic" with "subscribe" = 1 / 0 is still understood
+        post = request.POST
+        pk = post.get("subscribe_to") or post.get("unsubscribe_from") or post.get("topic") or ""
+        if not pk.isdigit():
+            raise Http404(_("Not found."))
+        topic = get_object_or_404(Topic, pk=pk)
         services.topic_subscribe(
-            enterprise=enterprise, topic=topic, subscribed=request.POST.get("subscribe") == "1"
+            enterprise=request.user.enterprise,
+            topic=topic,
+            subscribed="subscribe_to" in post or post.get("subscribe") == "1",
         )
         return redirect("policies:for_me")
-    mine, others = selectors.policies_for_me(enterprise=enterprise)
-    names = selectors.qualification_names() if mine else {}
-    rows = [
-        {
-            "policy": m.policy,
-            "evaluation": m.evaluation,
-            "reasons": [
-                (cond.describe(leaf, names=_declared_names(m.policy, names)), leaf["clause"])
-                for leaf in m.evaluation.met
-            ],
-            "missing": [
-                cond.fact_label(k, names=_declared_names(m.policy, names))
-                for k in m.evaluation.missing_facts
-            ],
-        }
-        for m in mine
-    ]
-    subscribed = set(
-        TopicSubscription.objects.filter(enterprise=enterprise).values_list("topic_id", flat=True)
-    )
-    topics = [(t, t.pk in subscribed) for t in Topic.objects.all()]
-    return render(
-        request, "policies/for_me.html", {"rows": rows, "others": others, "topics": topics}
-    )
+    page = selectors.for_me_page(enterprise_id=request.user.enterprise_id)
+    return render(request, "policies/for_me.html", {"page": page})

@@ -5,6 +5,8 @@ refusing unsound conditions."""
 import datetime
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from policies import services
@@ -130,21 +132,84 @@ def test_for_me_needs_an_enterprise(client):
     assert client.get("/policies/for-me/").status_code == 403
 
 
-def test_for_me_and_the_policy_page_in_a_fixed_number_of_queries(client, django_assert_num_queries):
+def test_for_me_and_the_policy_page_in_a_fixed_number_of_queries(
+    client, django_assert_num_queries
+):
+    """Issue 15: "policies for me" within the enterprise pages' budget. The enterprise's facts
+    and choices are one query, the policies in force one more; the rendered list is cached
+    under a digest of both (ADR 0009), so a second view reads nothing else."""
     yes = EnterpriseFactory(registered_capital=500)
     yes.qualifications.add(qualification())
     client.force_login(enterprise_user(yes))
     for n in (1, 4):
         while Policy.objects.filter(status=PolicyStatus.IN_FORCE).count() < n:
             policy = _published()
-        client.get("/policies/for-me/")  # warm the navigation fragment
-        # The layout's (session, user, unread count) and the page's own: in force, not
-        # relevant, subscriptions, qualifications held, declarations, topics, names.
-        with django_assert_num_queries(12):
-            client.get("/policies/for-me/")
+        client.get("/policies/for-me/")  # warm the navigation fragment and the permissions
+        caches["fragments"].clear()
+        # A first view: the layout's (session, user, unread count), the facts, the policies in
+        # force, and to render the list the qualifications' names. Then from the cache.
+        with django_assert_num_queries(6):
+            first = client.get("/policies/for-me/").content.decode()
+        with django_assert_num_queries(5):
+            again = client.get("/policies/for-me/").content.decode()
+        assert first.count('class="card"') == again.count('class="card"') == n
+        assert again.count("Qualification: High-tech enterprise") == n
         client.get(f"/policies/{policy.pk}/")
-        with django_assert_num_queries(12):
+        # the layout's, the policy with its unit, clauses, topics and attachments, the facts,
+        # the qualifications' names
+        with django_assert_num_queries(9):
             client.get(f"/policies/{policy.pk}/")
+
+
+def test_for_me_is_never_stale_after_a_fact_a_mark_or_a_subscription(client):
+    """The cached list is keyed by what it shows: each change shows on the next view."""
+    from policies.models import Topic
+
+    topic = Topic.objects.create(code="tech", name="科技创新")
+    policy = _published()
+    policy.topics.add(topic)
+    enterprise = EnterpriseFactory(registered_capital=500)
+    client.force_login(enterprise_user(enterprise))
+    page = client.get("/policies/for-me/").content.decode()
+    assert "Not yet known" in page and "Whether you hold the qualification" in page
+    client.post(f"/policies/{policy.pk}/facts/", {
+        "key": "qualification:high-tech", "qualification-high-tech-holds": "no"})
+    page = client.get("/policies/for-me/").content.decode()
+    assert policy.title not in page  # not eligible now
+    client.post("/policies/for-me/", {"subscribe_to": topic.pk})
+    page = client.get("/policies/for-me/").content.decode()
+    assert "From your topics" in page and policy.title in page
+    assert "Unsubscribe from 科技创新" in page
+    client.post("/policies/for-me/", {"unsubscribe_from": topic.pk})
+    page = client.get("/policies/for-me/").content.decode()
+    assert "Subscribe to 科技创新" in page and policy.title not in page
+    # a policy edited while in force shows its new title at once
+    Policy.objects.filter(pk=policy.pk).update(conditions={}, title="改后的标题")
+    page = client.get("/policies/for-me/").content.decode()
+    assert "改后的标题" in page and "Eligible" in page
+    client.post(f"/policies/{policy.pk}/not-relevant/")
+    assert "改后的标题" not in client.get("/policies/for-me/").content.decode()
+
+
+def test_for_me_in_three_languages(client):
+    """The cached list is per language: each reader gets theirs."""
+    _published()
+    yes = EnterpriseFactory(registered_capital=500)
+    yes.qualifications.add(qualification())
+    client.force_login(enterprise_user(yes))
+    texts = {}
+    for language in ("zh-hans", "zh-hant", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        texts[language] = client.get("/policies/for-me/").content.decode()
+    assert "<strong>符合条件</strong>" in texts["zh-hans"] and "资质：高新技术企业" in texts["zh-hans"]
+    assert "<strong>符合條件</strong>" in texts["zh-hant"] and "資質：" in texts["zh-hant"]
+    assert "<strong>Eligible</strong>" in texts["en"] and "Qualification: " in texts["en"]
+
+
+def test_a_bad_topic_is_not_found(client):
+    client.force_login(enterprise_user(EnterpriseFactory()))
+    assert client.post("/policies/for-me/", {"subscribe_to": "x"}).status_code == 404
+    assert client.post("/policies/for-me/", {"subscribe_to": "999999"}).status_code == 404
 
 
 def test_the_admin_refuses_an_unknown_field_and_an_impossible_range(client):
