@@ -28,8 +28,9 @@ AFTER = ("commitments", "0004_fill_policy_and_sources")
 SUPPORT = CommitmentKind.SUPPORT_POLICY
 
 
-def published(number, *, title="高新技术企业研发补助办法", unit=None,
-              status=PolicyStatus.IN_FORCE, **kwargs):
+def published(
+    number, *, title="高新技术企业研发补助办法", unit=None, status=PolicyStatus.IN_FORCE, **kwargs
+):
     policy = make_policy(title=title, unit=unit, **kwargs)
     policy.document_number, policy.status = number, status
     policy.save(update_fields=["document_number", "status"])
@@ -55,8 +56,9 @@ def test_the_migration_links_a_commitment_to_the_one_policy_with_its_number_and_
     disputed = commitment(unit=official.unit)
     clause = disputed.clauses.get()
     services.fulfilment_record(actor=official, clause=clause, note="已拨付。", files=[])
-    services.fulfilment_dispute(actor=enterprise_user(disputed.enterprise), clause=clause,
-                                reason="只到账一半。")
+    services.fulfilment_dispute(
+        actor=enterprise_user(disputed.enterprise), clause=clause, reason="只到账一半。"
+    )
     SupervisionItem.objects.update(source="unhappy")
 
     old = migrate(BEFORE)
@@ -64,24 +66,34 @@ def test_the_migration_links_a_commitment_to_the_one_policy_with_its_number_and_
         OldCommitment = old.get_model("commitments", "Commitment")
 
         def made(kind, number):
-            return OldCommitment.objects.create(kind=kind, title=number, document_number=number,
-                                                unit_id=unit.pk,
-                                                enterprise_id=disputed.enterprise_id
-                                                if kind == CommitmentKind.AGREEMENT else None)
+            return OldCommitment.objects.create(
+                kind=kind,
+                title=number,
+                document_number=number,
+                unit_id=unit.pk,
+                enterprise_id=disputed.enterprise_id if kind == CommitmentKind.AGREEMENT else None,
+            )
 
-        ids = {"one": made(SUPPORT, "埔科〔2026〕7号").pk,
-               "spaced": made(SUPPORT, " 埔科〔2026〕7号").pk,  # not exactly the number
-               "two": made(SUPPORT, "穗府〔2025〕2号").pk,
-               "none": made(SUPPORT, "省政策〔2024〕9号").pk,
-               "draft": made(SUPPORT, "埔商〔2026〕1号").pk,
-               "agreement": made(CommitmentKind.AGREEMENT, "埔科〔2026〕7号").pk}
+        ids = {
+            "one": made(SUPPORT, "埔科〔2026〕7号").pk,
+            "spaced": made(SUPPORT, " 埔科〔2026〕7号").pk,  # not exactly the number
+            "two": made(SUPPORT, "穗府〔2025〕2号").pk,
+            "none": made(SUPPORT, "省政策〔2024〕9号").pk,
+            "draft": made(SUPPORT, "埔商〔2026〕1号").pk,
+            "agreement": made(CommitmentKind.AGREEMENT, "埔科〔2026〕7号").pk,
+        }
     finally:
         migrate(AFTER)
 
     rows = {name: Commitment.objects.get(pk=pk) for name, pk in ids.items()}
     assert rows["one"].policy == one
     assert {name: row.policy_id for name, row in rows.items() if name != "one"} == {
-        "spaced": None, "two": None, "none": None, "draft": None, "agreement": None}
+        "spaced": None,
+        "two": None,
+        "none": None,
+        "draft": None,
+        "agreement": None,
+    }
     # The text stays as printed, linked or not.
     assert rows["two"].document_number == "穗府〔2025〕2号"
     assert rows["spaced"].document_number == " 埔科〔2026〕7号"
@@ -103,21 +115,31 @@ def test_the_admin_offers_published_policies_by_autocomplete_and_refuses_a_wrong
     texts = {r["id"]: r["text"] for r in found["results"]}
     assert set(texts) == {str(theirs.pk), str(repealed.pk)} and str(draft.pk) not in texts
     assert texts[str(repealed.pk)].endswith("· Repealed")
-    assert client.get("/admin/commitments/commitment/policies/",
-                      {"term": "7号"}).json()["results"] == [
-        {"id": str(theirs.pk), "text": "高新技术企业研发补助办法 (埔科〔2026〕7号)"}]
-    assert client.get("/admin/commitments/commitment/policies/",
-                      {"page": "x"}).status_code == 200  # a bad page is the first page
+    assert client.get("/admin/commitments/commitment/policies/", {"term": "7号"}).json()[
+        "results"
+    ] == [{"id": str(theirs.pk), "text": "高新技术企业研发补助办法 (埔科〔2026〕7号)"}]
+    assert (
+        client.get("/admin/commitments/commitment/policies/", {"page": "x"}).status_code == 200
+    )  # a bad page is the first page
 
-    form = {"kind": "support_policy", "title": "研发补助兑现", "unit": official.unit.pk,
-            "policy": theirs.pk, "clauses-TOTAL_FORMS": "1", "clauses-INITIAL_FORMS": "0",
-            "clauses-0-number": "1", "clauses-0-text": "季度内拨付补助",
-            "clauses-0-due_date": "2027-03-31"}
-    wrong_kind = client.post("/admin/commitments/commitment/add/",
-                             {**form, "kind": "public_service"}).content.decode()
+    form = {
+        "kind": "support_policy",
+        "title": "研发补助兑现",
+        "unit": official.unit.pk,
+        "policy": theirs.pk,
+        "clauses-TOTAL_FORMS": "1",
+        "clauses-INITIAL_FORMS": "0",
+        "clauses-0-number": "1",
+        "clauses-0-text": "季度内拨付补助",
+        "clauses-0-due_date": "2027-03-31",
+    }
+    wrong_kind = client.post(
+        "/admin/commitments/commitment/add/", {**form, "kind": "public_service"}
+    ).content.decode()
     assert "Only a support policy commitment names a policy" in wrong_kind
-    wrong_number = client.post("/admin/commitments/commitment/add/",
-                               {**form, "document_number": "埔科〔2026〕8号"}).content.decode()
+    wrong_number = client.post(
+        "/admin/commitments/commitment/add/", {**form, "document_number": "埔科〔2026〕8号"}
+    ).content.decode()
     assert "The chosen policy&#x27;s document number is “埔科〔2026〕7号”" in wrong_number
     a_draft = client.post("/admin/commitments/commitment/add/", {**form, "policy": draft.pk})
     assert "Select a valid choice" in a_draft.content.decode()
@@ -131,8 +153,9 @@ def test_the_admin_offers_published_policies_by_autocomplete_and_refuses_a_wrong
     listing = client.get("/admin/commitments/commitment/").content.decode()
     assert "高新技术企业研发补助办法 (埔科〔2026〕7号)" in listing
     change = client.get(f"/admin/commitments/commitment/{saved.pk}/change/").content.decode()
-    assert (f'<option value="{theirs.pk}" selected>高新技术企业研发补助办法 (埔科〔2026〕7号)'
-            "</option>") in change
+    assert (
+        f'<option value="{theirs.pk}" selected>高新技术企业研发补助办法 (埔科〔2026〕7号)</option>'
+    ) in change
 
     client.logout()
     client.force_login(enterprise_user())
@@ -179,8 +202,9 @@ def test_the_page_links_the_policy_and_says_when_it_no_longer_applies(client):
 def test_the_enterprise_party_sees_the_link_on_its_own_commitment_and_in_the_api(client):
     policy = published("埔科〔2026〕7号")
     member = enterprise_user()
-    own = commitment(kind=SUPPORT, enterprise=member.enterprise, title="本企业研发补助",
-                     number="埔科〔2026〕7号")
+    own = commitment(
+        kind=SUPPORT, enterprise=member.enterprise, title="本企业研发补助", number="埔科〔2026〕7号"
+    )
     Commitment.objects.filter(pk=own.pk).update(policy=policy)
     agreement = commitment(enterprise=member.enterprise, title="落户协议")
     assert client.get(f"/commitments/{own.pk}/").status_code == 404  # not the public's
@@ -192,8 +216,13 @@ def test_the_enterprise_party_sees_the_link_on_its_own_commitment_and_in_the_api
     api.force_authenticate(member)
     rows = {r["id"]: r for r in api.get("/api/v1/commitments/").json()}
     assert rows[own.pk]["policy"] == {
-        "id": policy.pk, "title": "高新技术企业研发补助办法", "document_number": "埔科〔2026〕7号",
-        "status": "in_force", "in_force": True, "page": f"/policies/{policy.pk}/"}
+        "id": policy.pk,
+        "title": "高新技术企业研发补助办法",
+        "document_number": "埔科〔2026〕7号",
+        "status": "in_force",
+        "in_force": True,
+        "page": f"/policies/{policy.pk}/",
+    }
     assert rows[agreement.pk]["policy"] is None
     policy.status = PolicyStatus.REPEALED
     policy.save(update_fields=["status"])

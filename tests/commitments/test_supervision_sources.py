@@ -22,10 +22,11 @@ from .factories import commitment
 pytestmark = pytest.mark.django_db
 
 LABELS = {
-    "en": {"commitment_disputed": "Disputed by the enterprise",
-           "commitment_overdue": "Commitment overdue"},
-    "zh-hans": {"commitment_disputed": "企业对履约有异议",
-                "commitment_overdue": "承诺逾期未兑现"},
+    "en": {
+        "commitment_disputed": "Disputed by the enterprise",
+        "commitment_overdue": "Commitment overdue",
+    },
+    "zh-hans": {"commitment_disputed": "企业对履约有异议", "commitment_overdue": "承诺逾期未兑现"},
 }
 
 
@@ -34,8 +35,9 @@ def disputed_item():
     c = commitment(unit=official.unit)
     clause = c.clauses.get()
     services.fulfilment_record(actor=official, clause=clause, note="奖励资金已拨付。", files=[])
-    services.fulfilment_dispute(actor=enterprise_user(c.enterprise), clause=clause,
-                                reason="资金只到账一半。")
+    services.fulfilment_dispute(
+        actor=enterprise_user(c.enterprise), clause=clause, reason="资金只到账一半。"
+    )
     return SupervisionItem.objects.get(case__commitment_clause=clause)
 
 
@@ -52,16 +54,22 @@ def shown(client, item, language) -> dict[str, str]:
     choices, the item's page and the dashboard."""
     client.cookies["portal_language"] = language
     listing = client.get("/admin/cases/supervisionitem/").content.decode()
-    row = listing.split(f'href="/admin/cases/supervisionitem/{item.pk}/change/')[1].split("</tr>")[0]
+    row = listing.split(f'href="/admin/cases/supervisionitem/{item.pk}/change/')[1].split("</tr>")[
+        0
+    ]
     by_source = client.get("/admin/cases/supervisionitem/", {"source__exact": item.source})
-    return {"row": row, "filter": listing.split('id="changelist-filter"')[1],
-            "filtered": by_source.content.decode(),
-            "page": client.get(f"/admin/cases/supervisionitem/{item.pk}/change/").content.decode(),
-            "dashboard": client.get("/admin/cases/dashboard/").content.decode()}
+    return {
+        "row": row,
+        "filter": listing.split('id="changelist-filter"')[1],
+        "filtered": by_source.content.decode(),
+        "page": client.get(f"/admin/cases/supervisionitem/{item.pk}/change/").content.decode(),
+        "dashboard": client.get("/admin/cases/dashboard/").content.decode(),
+    }
 
 
-@pytest.mark.parametrize("make, source", [(disputed_item, "commitment_disputed"),
-                                          (overdue_item, "commitment_overdue")])
+@pytest.mark.parametrize(
+    "make, source", [(disputed_item, "commitment_disputed"), (overdue_item, "commitment_overdue")]
+)
 def test_the_item_says_what_happened_in_the_admin_in_chinese_and_english(client, make, source):
     item = make()
     assert item.source == source
@@ -82,18 +90,29 @@ def test_the_item_says_what_happened_in_the_admin_in_chinese_and_english(client,
 def test_the_department_is_told_the_cause_in_its_language():
     chinese, english = department_staff(language="zh-hans"), department_staff(language="en")
     item = disputed_item()
-    told = {n.recipient_id: n.subject for n in Notification.objects.filter(
-        subject__contains=item.case.reference).filter(subject__contains="督办")}
+    told = {
+        n.recipient_id: n.subject
+        for n in Notification.objects.filter(subject__contains=item.case.reference).filter(
+            subject__contains="督办"
+        )
+    }
     assert "企业对履约有异议" in told[chinese.pk]
     assert "Disputed by the enterprise" in told[english.pk]
 
 
 def test_a_kind_cannot_take_a_source_the_engine_or_another_kind_has():
-    assert dict(supervision_source_choices())["commitment_disputed"] == \
-        COMMITMENT.supervision_sources["commitment_disputed"]
+    assert (
+        dict(supervision_source_choices())["commitment_disputed"]
+        == COMMITMENT.supervision_sources["commitment_disputed"]
+    )
     for taken in ("overdue", "commitment_disputed"):
-        spec = KindSpec(code="test_thief", label="thief", transitions=STANDARD_TRANSITIONS,
-                        audiences={}, supervision_sources={taken: "mine"})
+        spec = KindSpec(
+            code="test_thief",
+            label="thief",
+            transitions=STANDARD_TRANSITIONS,
+            audiences={},
+            supervision_sources={taken: "mine"},
+        )
         with pytest.raises(ValueError, match="is taken"):
             register(spec)
     assert "test_thief" not in dict(supervision_source_choices())
