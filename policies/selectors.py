@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass
@@ -105,11 +106,12 @@ def qualification_names() -> dict[str, str]:
 
 # --- "Policies for me" --------------------------------------------------------------------------
 
-# Everything the page knows of one enterprise, and the topics it may subscribe to, in ONE query:
-# the facts the conditions read (docs/adr/0013), the qualifications held, the declarations, the
-# topics subscribed, the policies marked not relevant, and every topic (id and name, in order).
-_FACTS_SQL = """
-SELECT e.industry_id, e.industry_division, e.size, e.registered_capital, e.founded_on,
+# Everything the pages know of one enterprise, and the topics it may subscribe to: the facts the
+# conditions read (docs/adr/0013), the qualifications held, the declarations, the topics
+# subscribed, the policies marked not relevant, and every topic (id and name, in order). Indexed
+# reads only: each table by its unique (enterprise, ...) constraint.
+_FACTS_COLUMNS = """
+       e.industry_id, e.industry_division, e.size, e.registered_capital, e.founded_on,
        e.street, e.park, e.ownership, e.tags,
        ARRAY(SELECT q.code FROM orgs_enterprise_qualifications eq
              JOIN orgs_qualification q ON q.id = eq.qualification_id
@@ -123,10 +125,29 @@ SELECT e.industry_id, e.industry_division, e.size, e.registered_capital, e.found
        ARRAY(SELECT n.policy_id FROM policies_notrelevant n WHERE n.enterprise_id = e.id
              ORDER BY n.policy_id),
        ARRAY(SELECT t.id FROM policies_topic t ORDER BY t.code, t.id),
-       ARRAY(SELECT t.name FROM policies_topic t ORDER BY t.code, t.id)
-FROM orgs_enterprise e
-WHERE e.id = %s
-"""
+       ARRAY(SELECT t.name FROM policies_topic t ORDER BY t.code, t.id)"""
+_FACTS_SQL = "SELECT" + _FACTS_COLUMNS + "\nFROM orgs_enterprise e WHERE e.id = %s"
+
+# The policies in force (as `policies_in_force` finds them), newest first, with only what
+# "policies for me" prints and evaluates, as one JSON array of arrays (a handful of rows).
+_IN_FORCE_JSON = """
+       (SELECT json_agg(json_build_array(
+                   p.id, p.title, p.status, p.issued_on, p.effective_on, p.expires_on,
+                   p.conditions, p.unit_id, u.name, u.name_zh_hant, u.name_en,
+                   ARRAY(SELECT pt.topic_id FROM policies_policy_topics pt
+                         WHERE pt.policy_id = p.id ORDER BY pt.topic_id))
+                ORDER BY p.issued_on DESC, p.id DESC)
+        FROM policies_policy p JOIN orgs_unit u ON u.id = p.unit_id
+        WHERE p.status = %s AND p.expires_on >= %s
+          AND ((p.effective_on IS NULL AND p.issued_on <= %s) OR p.effective_on <= %s))"""
+# "Policies for me" reads both in ONE query (noqa: only constants are joined, never input).
+_FOR_ME_SQL = (
+    "SELECT"
+    + _FACTS_COLUMNS
+    + ","
+    + _IN_FORCE_JSON  # noqa: S608
+    + "\nFROM orgs_enterprise e WHERE e.id = %s"
+)
 
 
 @dataclass(frozen=True)
@@ -141,31 +162,9 @@ class EnterpriseFacts:
     state: tuple
 
 
-def enterprise_facts(*, enterprise_id: int) -> EnterpriseFacts | None:
-    """Read in one query what "policies for me" needs to know of the enterprise."""
-    with connection.cursor() as cursor:
-        cursor.execute(_FACTS_SQL, [enterprise_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    (
-        section,
-        division,
-        size,
-        capital,
-        founded,
-        street,
-        park,
-        ownership,
-        tags,
-        codes,
-        keys,
-        values,
-        subscribed,
-        hidden,
-        topic_ids,
-        topic_names,
-    ) = row
+def _facts(row: tuple) -> EnterpriseFacts:
+    section, division, size, capital, founded, street, park, ownership, tags = row[:9]
+    codes, keys, values, subscribed, hidden, topic_ids, topic_names = row[9:16]
     profile = cond.Profile(
         industry_section=section,
         industry_division=division,
@@ -188,19 +187,12 @@ def enterprise_facts(*, enterprise_id: int) -> EnterpriseFacts | None:
     )
 
 
-# The policies in force (as `policies_in_force`), with what "policies for me" prints of them and
-# evaluates, and nothing else: one plain query, no ORM compilation on every request.
-_IN_FORCE_SQL = """
-SELECT p.id, p.title, p.status, p.issued_on, p.effective_on, p.expires_on, p.conditions,
-       p.unit_id, u.name, u.name_zh_hant, u.name_en,
-       ARRAY(SELECT pt.topic_id FROM policies_policy_topics pt WHERE pt.policy_id = p.id
-             ORDER BY pt.topic_id)
-FROM policies_policy p
-JOIN orgs_unit u ON u.id = p.unit_id
-WHERE p.status = %s AND p.expires_on >= %s
-  AND ((p.effective_on IS NULL AND p.issued_on <= %s) OR p.effective_on <= %s)
-ORDER BY p.issued_on DESC, p.id DESC
-"""
+def enterprise_facts(*, enterprise_id: int) -> EnterpriseFacts | None:
+    """Read in one query what the policy pages need to know of the enterprise."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FACTS_SQL, [enterprise_id])
+        row = cursor.fetchone()
+    return None if row is None else _facts(row)
 
 
 def _loaded(model, values: dict):
@@ -209,29 +201,27 @@ def _loaded(model, values: dict):
     return model.from_db(connection.alias, list(values), ordered)
 
 
-def policies_in_force_for_pages(today=None) -> list[Policy]:
-    """The policies in force, newest first, as `policies_in_force` finds them, loaded with only
-    what "policies for me" prints (title, validity, issuing unit) and evaluates (conditions,
-    `topic_ids`); the other fields are deferred, as `.only()` leaves them."""
-    today = today or timezone.localdate()
-    with connection.cursor() as cursor:
-        cursor.execute(_IN_FORCE_SQL, [PolicyStatus.IN_FORCE.value, today, today, today])
-        rows = cursor.fetchall()
+def _day(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _in_force(rows) -> list[Policy]:
+    """Policies (and their units) from `_IN_FORCE_JSON`'s arrays, with `topic_ids`."""
+    if isinstance(rows, str):  # a driver that leaves json undecoded
+        rows = json.loads(rows)
     policies = []
-    for row in rows:
+    for row in rows or ():
         pk, title, status, issued, effective, expires, conditions, unit_id = row[:8]
         name, name_zh_hant, name_en, topic_ids = row[8:]
-        if isinstance(conditions, str):  # Django has psycopg2 leave jsonb undecoded
-            conditions = json.loads(conditions)
         policy = _loaded(
             Policy,
             {
                 "id": pk,
                 "title": title,
                 "status": status,
-                "issued_on": issued,
-                "effective_on": effective,
-                "expires_on": expires,
+                "issued_on": _day(issued),
+                "effective_on": _day(effective),
+                "expires_on": _day(expires),
                 "conditions": conditions,
                 "unit_id": unit_id,
             },
@@ -267,40 +257,18 @@ class ForMe:
 
 
 class ForMePage:
-    """What "policies for me" shows one enterprise, from two reads (its facts, the policies in
-    force). `key` is a digest of everything the page prints, for its rendered fragment (ADR
-    0009): a fact supplied, a subscription, a policy published, edited, marked not relevant or
-    expired is a new key, never a stale hit. The rows are worked out only when a template asks
-    for them, which a cached fragment does not."""
+    """What "policies for me" shows one enterprise, from one read (its facts and choices, the
+    topics, the policies in force). `key` is a digest of all of it and of today, for the
+    rendered fragment (ADR 0009): a fact supplied, a subscription, a policy published, edited,
+    marked not relevant or expired is a new key, never a stale hit. The rows are worked out
+    only when a template asks for them, which a cached fragment does not."""
 
     def __init__(self, *, facts: EnterpriseFacts, policies: list[Policy], today):
         self.facts, self.policies, self.today = facts, policies, today
 
     @cached_property
     def key(self) -> str:
-        state = repr(
-            (
-                self.today,
-                self.facts.state,
-                [
-                    (
-                        p.pk,
-                        p.title,
-                        p.status,
-                        p.issued_on,
-                        p.effective_on,
-                        p.expires_on,
-                        p.conditions,
-                        p.unit_id,
-                        p.unit.name,
-                        p.unit.name_zh_hant,
-                        p.unit.name_en,
-                        p.topic_ids,
-                    )
-                    for p in self.policies
-                ],
-            )
-        )
+        state = repr((self.today, self.facts.state))  # the policies are in the row as read
         return hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
 
     @cached_property
@@ -354,12 +322,16 @@ class ForMePage:
 
 
 def for_me_page(*, enterprise_id: int, today=None) -> ForMePage | None:
-    """ "Policies for me" for one enterprise, in two queries (None: no such enterprise)."""
+    """ "Policies for me" for one enterprise, read in one query (None: no such enterprise)."""
     today = today or timezone.localdate()
-    facts = enterprise_facts(enterprise_id=enterprise_id)
-    if facts is None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FOR_ME_SQL, [PolicyStatus.IN_FORCE.value, today, today, today, enterprise_id]
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
-    return ForMePage(facts=facts, policies=policies_in_force_for_pages(today), today=today)
+    return ForMePage(facts=_facts(row), policies=_in_force(row[16]), today=today)
 
 
 def policies_for_me(*, enterprise, today=None) -> tuple[list[ForMe], list[Policy]]:
