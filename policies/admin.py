@@ -68,11 +68,23 @@ class TestCaseForm(forms.ModelForm):
 
 class UptakeImportForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Spreadsheet saved as CSV UTF-8"),
+        label=gettext_lazy("Spreadsheet: Excel workbook (.xlsx) or CSV UTF-8"),
         help_text=gettext_lazy(
-            "Columns: credit_code, kind (applied or granted), date (YYYY-MM-DD), amount."
+            "The first sheet; columns: credit_code, kind (applied or granted), date "
+            "(YYYY-MM-DD), amount."
         ),
     )
+
+    def clean_file(self):
+        from .uptake import MAX_BYTES
+
+        file = self.cleaned_data["file"]
+        if file.size > MAX_BYTES:  # refused before it is read into memory
+            raise ValidationError(
+                _("The file is larger than %(mb)s MB: import it in parts.")
+                % {"mb": f"{MAX_BYTES / 1024 / 1024:g}"}
+            )
+        return file
 
 
 class ClauseInline(admin.StackedInline):
@@ -147,7 +159,8 @@ class PolicyAdmin(admin.ModelAdmin):
         ]
 
     def uptake_view(self, request, pk):
-        """Uptake of one policy: the figures, and a spreadsheet (CSV) import with a preview."""
+        """Uptake of one policy: the figures, and a spreadsheet (.xlsx or CSV) import with a
+        preview."""
         from django.http import Http404
         from django.template.response import TemplateResponse
 
@@ -162,6 +175,7 @@ class PolicyAdmin(admin.ModelAdmin):
             result = uptake_import(
                 policy=policy,
                 data=form.cleaned_data["file"].read(),
+                name=form.cleaned_data["file"].name,
                 by=request.user,
                 save="_import" in request.POST,
             )
