@@ -49,3 +49,9 @@ ALLOWED_TRANSITIONS = {
     S.CONFIRMED: set(),
 }
 KEPT = (S.FULFILLED, S.CONFIRMED)
+
+# A commitment made to every enterprise (no enterprise party) counts a fulfilment disputed, and
+# sends it to supervision, once this many distinct enterprises dispute it (each once, with a
+# reason): one enterprise's word, or one account, does not lower a unit's public rate. An
+# agreement's own party disputes alone. docs/adr/0014.
+PUBLIC_DISPUTES_TO_DISPUTE = 3

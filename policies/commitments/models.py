@@ -47,6 +47,8 @@ class Commitment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The list page and API are read a page at a time, newest first (keyset).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="commitment_newest")]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         permissions = [
@@ -139,6 +141,35 @@ class Fulfilment(models.Model):
 
     def __str__(self):
         return f"{self.clause} · {self.fulfilled_on}"
+
+
+class PublicDispute(models.Model):
+    """An enterprise's dispute of a fulfilment of a commitment made to every enterprise (no
+    enterprise party): at most one per enterprise and fulfilment. The clause counts as disputed
+    (and goes to supervision) only once enough distinct enterprises dispute the same fulfilment
+    (constants.PUBLIC_DISPUTES_TO_DISPUTE; docs/adr/0014)."""
+
+    fulfilment = models.ForeignKey(Fulfilment, verbose_name=_("fulfilment"),
+                                   on_delete=models.CASCADE, related_name="public_disputes")
+    enterprise = models.ForeignKey("orgs.Enterprise", verbose_name=_("enterprise"),
+                                   on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    disputed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("disputed by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    disputed_at = models.DateTimeField(_("disputed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["disputed_at", "id"]
+        verbose_name = _("dispute of a public commitment")
+        verbose_name_plural = _("disputes of public commitments")
+        constraints = [
+            models.UniqueConstraint(fields=["fulfilment", "enterprise"],
+                                    name="public_dispute_once_per_enterprise"),
+            models.CheckConstraint(condition=~Q(reason=""), name="public_dispute_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.fulfilment} · {self.enterprise}"
 
 
 def _evidence_path(instance, filename):

@@ -6,7 +6,8 @@ and admin ask.
   holding `commitments.record_fulfilment`, records the evidence of their fulfilment.
 - The enterprise party's members (`orgs.act_for_enterprise`) see their agreements and confirm
   or dispute each fulfilment. A commitment made to every enterprise (no enterprise party) is
-  seen by everyone, and any signed-in enterprise user may dispute its fulfilment.
+  seen by everyone, and any signed-in enterprise user may dispute its fulfilment, once per
+  enterprise (the services count it disputed only when several enterprises do; ADR 0014).
 """
 
 from django.db.models import Q
@@ -74,8 +75,10 @@ def may_dispute(user, clause) -> bool:
     return clause.commitment.enterprise_id in (None, enterprise_id)
 
 
-def may_answer_now(user, clause) -> tuple[bool, bool]:
-    """(may confirm, may dispute) on the clause's page at its current status."""
+def may_answer_now(user, clause, *, disputed_already: bool = False) -> tuple[bool, bool]:
+    """(may confirm, may dispute) on the clause's page at its current status;
+    `disputed_already`: the reader's enterprise disputed its latest fulfilment (a commitment to
+    every enterprise is disputed once per enterprise)."""
     if clause.status != ClauseStatus.FULFILLED:
         return False, False
-    return may_confirm(user, clause), may_dispute(user, clause)
+    return may_confirm(user, clause), may_dispute(user, clause) and not disputed_already

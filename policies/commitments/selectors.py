@@ -15,7 +15,7 @@ from portal.orgs.models import Unit
 
 from . import permissions
 from .constants import KEPT, ClauseStatus
-from .models import Clause, Commitment, Fulfilment
+from .models import Clause, Commitment, Fulfilment, PublicDispute
 
 
 def commitments_for_admin(*, user):
@@ -40,12 +40,42 @@ def commitments_visible_to(*, user):
             .select_related("unit", "enterprise", "policy", "policy__superseded_by"))
 
 
+def clause_for_official(*, user, pk):
+    """A clause the user may see on the public pages or handles as an official (their unit's,
+    or every unit's for the department), or None: where recording its fulfilment is asked."""
+    visible = Q(commitment__in=commitments_visible_to(user=user).values("pk"))
+    q = permissions.admin_commitments_q(user)
+    if q is not None:
+        visible |= Q(commitment__in=Commitment.objects.filter(q).values("pk"))
+    return (Clause.objects.filter(visible, pk=pk)
+            .select_related("commitment", "commitment__unit").first())
+
+
+def clause_out(*, pk):
+    """One clause with its fulfilments (newest first) and their files, for the API's answer
+    to a step the caller was allowed to take on it."""
+    fulfilments = Fulfilment.objects.prefetch_related("files").order_by("-recorded_at", "-id")
+    return Clause.objects.prefetch_related(Prefetch("fulfilments", queryset=fulfilments)).get(
+        pk=pk)
+
+
 def commitment_with_clauses(*, user, pk):
     """One visible commitment with its clauses, their fulfilments (newest first) and files."""
     fulfilments = Fulfilment.objects.prefetch_related("files").order_by("-recorded_at", "-id")
     clauses = Clause.objects.prefetch_related(Prefetch("fulfilments", queryset=fulfilments))
     return (commitments_visible_to(user=user)
             .prefetch_related(Prefetch("clauses", queryset=clauses)).filter(pk=pk).first())
+
+
+def fulfilments_disputed_by_reader(*, user, commitment) -> set[int]:
+    """The fulfilments of a commitment made to every enterprise that the reader's enterprise has
+    disputed (one query; none for an agreement or a reader who acts for no enterprise)."""
+    enterprise_id = permissions.enterprise_of(user)
+    if commitment.enterprise_id is not None or not enterprise_id:
+        return set()
+    return set(PublicDispute.objects.filter(fulfilment__clause__commitment=commitment,
+                                            enterprise_id=enterprise_id)
+               .values_list("fulfilment_id", flat=True))
 
 
 def policy_standing(policy, today=None) -> str:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal.cases.kinds import Side
 from portal.cases.models import Case
@@ -32,12 +32,13 @@ from . import permissions
 from .constants import (
     ALLOWED_TRANSITIONS,
     KIND,
+    PUBLIC_DISPUTES_TO_DISPUTE,
     SUPERVISION_SOURCES,
     Answer,
     Cause,
     ClauseStatus,
 )
-from .models import Clause, ClauseSupervision, EvidenceFile, Fulfilment
+from .models import Clause, ClauseSupervision, EvidenceFile, Fulfilment, PublicDispute
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,12 @@ def enterprise_members(enterprise_id) -> list:
     return _active_with_perm(permissions.ACT_FOR_ENTERPRISE, enterprise_id=enterprise_id)
 
 
+def record_refused_message() -> str:
+    """Why a fulfilment may not be recorded by this user (in the request's language)."""
+    return _("Only an official of the responsible unit may record the fulfilment of this "
+             "commitment.")
+
+
 def effective_due_date(clause: Clause) -> datetime.date:
     """A due date on a holiday falls due on the next working day (portal.workdays)."""
     return next_working_day(clause.due_date)
@@ -106,8 +113,7 @@ def fulfilment_record(*, actor, clause: Clause, note: str, files=(),
     party is told and asked to confirm."""
     clause = _lock(clause)
     if not permissions.may_record(actor, clause):
-        raise PermissionDenied(_("Only an official of the responsible unit may record the "
-                                 "fulfilment of this commitment."))
+        raise PermissionDenied(record_refused_message())
     note = _text(note, field="note", message=_("Say what was done to keep this commitment."))
     today = timezone.localdate()
     fulfilled_on = fulfilled_on or today
@@ -188,13 +194,19 @@ def fulfilment_confirm(*, actor, clause: Clause) -> Fulfilment:
 @transaction.atomic
 def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
     """The enterprise says the clause was not kept, with its reason; the unit is told and the
-    clause goes to supervision (督办)."""
+    clause goes to supervision (督办).
+
+    For a commitment made to every enterprise (no enterprise party) each enterprise disputes a
+    fulfilment once, and the clause is disputed only when PUBLIC_DISPUTES_TO_DISPUTE distinct
+    enterprises have (`public_dispute_record`; docs/adr/0014)."""
     clause = _lock(clause)
     if not permissions.may_dispute(actor, clause):
         raise PermissionDenied(_("Only the enterprise the agreement is made with may dispute "
                                  "its fulfilment."))
     reason = _text(reason, field="reason",
                    message=_("Say why you dispute the fulfilment, so the unit can act on it."))
+    if clause.commitment.enterprise_id is None:
+        return _public_dispute(actor=actor, clause=clause, reason=reason)
     _move(clause, ClauseStatus.DISPUTED)
     clause.save(update_fields=["status"])
     fulfilment = _latest_fulfilment(clause)
@@ -212,6 +224,54 @@ def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
                url=reverse("admin:commitments_clause_change", args=[clause.pk]),
                dedup_key=f"commitments:disputed:{fulfilment.pk}")
     clause_supervise(clause=clause, cause=Cause.DISPUTED, detail=reason)
+    return fulfilment
+
+
+def _public_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
+    """One enterprise's dispute of a commitment made to every enterprise. Call holding the
+    clause's row lock: the count of distinct enterprises is read under it."""
+    if ClauseStatus.DISPUTED not in ALLOWED_TRANSITIONS[clause.status]:
+        _move(clause, ClauseStatus.DISPUTED)  # raises the transition table's refusal
+    fulfilment = _latest_fulfilment(clause)
+    enterprise_id = permissions.enterprise_of(actor)
+    if PublicDispute.objects.filter(fulfilment=fulfilment, enterprise_id=enterprise_id).exists():
+        raise ValidationError(_("Your enterprise has already disputed this fulfilment; the unit "
+                                "has your reason."), code="already_disputed")
+    dispute = PublicDispute.objects.create(fulfilment=fulfilment, enterprise_id=enterprise_id,
+                                           reason=reason, disputed_by=actor)
+    disputes = list(PublicDispute.objects.filter(fulfilment=fulfilment)
+                    .order_by("disputed_at", "id").values_list("reason", flat=True))
+    ledger_append(actor=actor, action="commitments.public_dispute_recorded", obj=clause,
+                  payload={"commitment": clause.commitment_id, "fulfilment": fulfilment.pk,
+                           "dispute": dispute.pk, "enterprises": len(disputes),
+                           "reason": reason})
+    recipients = unit_officials(clause.commitment.unit_id)
+    if recipients:
+        notify(recipients=recipients,
+               subject=format_lazy(gettext_lazy("An enterprise disputed the fulfilment of "
+                                                "“{title}”"), title=clause.commitment.title),
+               body=f"{clause.text}\n\n{reason}",
+               url=reverse("admin:commitments_clause_change", args=[clause.pk]),
+               dedup_key=f"commitments:public-dispute:{dispute.pk}")
+    if len(disputes) < PUBLIC_DISPUTES_TO_DISPUTE:
+        return fulfilment
+    # Enough enterprises, each once: the clause is disputed, the rate counts it, the department
+    # supervises, with every enterprise's reason.
+    _move(clause, ClauseStatus.DISPUTED)
+    clause.save(update_fields=["status"])
+    reasons = "\n".join(f"{n}. {text}" for n, text in enumerate(disputes, 1))
+    # The enterprises' own words go to the unit and the department (supervision item), not on
+    # the public page that shows the answer: it says only how many disputed.
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = ngettext("Disputed by %(n)d enterprise.", "Disputed by %(n)d enterprises.",
+                           len(disputes)) % {"n": len(disputes)}
+    fulfilment.answer, fulfilment.answer_reason = Answer.DISPUTED, summary
+    fulfilment.answered_by, fulfilment.answered_at = actor, timezone.now()
+    fulfilment.save(update_fields=["answer", "answer_reason", "answered_by", "answered_at"])
+    ledger_append(actor=actor, action="commitments.fulfilment_disputed", obj=clause, payload={
+        "commitment": clause.commitment_id, "fulfilment": fulfilment.pk, "reason": reasons,
+        "enterprises": len(disputes)})
+    clause_supervise(clause=clause, cause=Cause.DISPUTED, detail=reasons)
     return fulfilment
 
 
@@ -261,7 +321,8 @@ def clause_overdue_ids(*, today: datetime.date | None = None) -> list[int]:
 
 
 def clause_escalate_overdue(*, clause_id: int) -> bool:
-    """Send one overdue clause to supervision; False when another run did, or it was kept."""
+    """Send one overdue clause to supervision and tell its enterprise party; False when another
+    run did, or it was kept."""
     with transaction.atomic():
         clause = (Clause.objects.select_for_update(of=("self",), skip_locked=True)
                   .select_related("commitment", "commitment__unit")
@@ -270,7 +331,28 @@ def clause_escalate_overdue(*, clause_id: int) -> bool:
             return False
         if effective_due_date(clause) >= timezone.localdate():
             return False
-        return clause_supervise(clause=clause, cause=Cause.OVERDUE) is not None
+        if clause_supervise(clause=clause, cause=Cause.OVERDUE) is None:
+            return False
+        _tell_party_overdue(clause)
+        return True
+
+
+def _tell_party_overdue(clause: Clause) -> None:
+    """Tell the enterprise party (an agreement's; a commitment to every enterprise has none)
+    that a clause promised to it is overdue and supervised. Once: sent in the transaction that
+    opens the overdue item (once per clause, ever), under a dedup key besides."""
+    recipients = enterprise_members(clause.commitment.enterprise_id)
+    if not recipients:
+        return
+    commitment = clause.commitment
+    notify(recipients=recipients,
+           subject=format_lazy(gettext_lazy("{unit} has not kept a commitment to you by its due "
+                                            "date: the department now supervises it"),
+                               unit=commitment.unit),  # named in each reader's language
+           body=format_lazy(gettext_lazy("{title}, clause {n} (due {due}): {text}"),
+                            title=commitment.title, n=clause.number,
+                            due=clause.due_date.isoformat(), text=clause.text),
+           url=_page(clause), dedup_key=f"commitments:overdue:{clause.pk}")
 
 
 def clauses_scan_overdue() -> int:

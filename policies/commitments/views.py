@@ -9,24 +9,37 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.core.keyset import keyset_page
+
 from . import permissions, selectors, services
+from .constants import PUBLIC_DISPUTES_TO_DISPUTE, ClauseStatus
 from .forms import DisputeForm
 from .models import Clause, EvidenceFile
+
+PAGE_SIZE = 20
 
 
 @require_GET
 def commitment_list(request):
-    commitments = selectors.commitments_visible_to(user=request.user)[:200]
-    return render(request, "commitments/list.html", {"commitments": commitments})
+    """The commitments the reader may see, newest first, PAGE_SIZE a page (keyset: "older" and
+    "newer", no count of the whole list)."""
+    page = keyset_page(selectors.commitments_visible_to(user=request.user), field="created_at",
+                       query=request.GET, size=PAGE_SIZE)
+    return render(request, "commitments/list.html",
+                  {"commitments": page.rows, "links": page.links})
 
 
 def _detail_context(request, commitment, dispute_forms=None):
     clauses = []
+    disputed = selectors.fulfilments_disputed_by_reader(user=request.user, commitment=commitment)
     for clause in commitment.clauses.all():
         fulfilments = list(clause.fulfilments.all())
-        may_confirm, may_dispute = permissions.may_answer_now(request.user, clause)
+        latest = fulfilments[0] if fulfilments else None
+        disputed_already = bool(latest and latest.pk in disputed)
+        may_confirm, may_dispute = permissions.may_answer_now(
+            request.user, clause, disputed_already=disputed_already)
         clauses.append({
-            "clause": clause, "latest": fulfilments[0] if fulfilments else None,
+            "clause": clause, "latest": latest, "disputed_already": disputed_already,
             "earlier": fulfilments[1:], "may_confirm": may_confirm, "may_dispute": may_dispute,
             "dispute_form": (dispute_forms or {}).get(clause.pk) or (
                 DisputeForm(prefix=f"c{clause.pk}") if may_dispute else None),
@@ -82,9 +95,19 @@ def clause_dispute(request, pk):
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Your dispute was sent to %(unit)s and to the department, "
-                                        "which supervises (督办) the commitment.")
-                             % {"unit": clause.commitment.unit.display_name})
+            clause.refresh_from_db(fields=["status"])
+            if clause.commitment.enterprise_id is None and clause.status != ClauseStatus.DISPUTED:
+                messages.success(request, _(
+                    "Your dispute was sent to %(unit)s. A commitment made to every enterprise "
+                    "counts as disputed, and the department supervises (督办) it, once "
+                    "%(n)d enterprises dispute the same fulfilment.")
+                    % {"unit": clause.commitment.unit.display_name,
+                       "n": PUBLIC_DISPUTES_TO_DISPUTE})
+            else:
+                messages.success(request, _("Your dispute was sent to %(unit)s and to the "
+                                            "department, which supervises (督办) the "
+                                            "commitment.")
+                                 % {"unit": clause.commitment.unit.display_name})
             return redirect("commitments:detail", clause.commitment_id)
     commitment = selectors.commitment_with_clauses(user=request.user, pk=clause.commitment_id)
     return render(request, "commitments/detail.html",

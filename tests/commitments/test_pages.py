@@ -107,9 +107,10 @@ def test_api_lists_what_the_reader_may_see_and_refuses_a_stranger(recorded):
     c, clause, official, member = recorded
     public = commitment(unit=official.unit, kind=CommitmentKind.PUBLIC_SERVICE, title="一日办结")
     api = APIClient()
-    assert [r["title"] for r in api.get("/api/v1/commitments/").json()] == ["一日办结"]
+    assert [r["title"] for r in api.get("/api/v1/commitments/").json()["results"]] == [
+        "一日办结"]
     api.force_authenticate(member)
-    assert {r["id"] for r in api.get("/api/v1/commitments/").json()} == {c.pk, public.pk}
+    assert {r["id"] for r in api.get("/api/v1/commitments/").json()["results"]} == {c.pk, public.pk}
     detail = api.get(f"/api/v1/commitments/{c.pk}/").json()
     assert detail["clauses"][0]["status"] == "fulfilled"
     blank = api.post(f"/api/v1/commitments/clauses/{clause.pk}/dispute/", {"reason": ""},

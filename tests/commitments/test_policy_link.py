@@ -214,7 +214,7 @@ def test_the_enterprise_party_sees_the_link_on_its_own_commitment_and_in_the_api
 
     api = APIClient()
     api.force_authenticate(member)
-    rows = {r["id"]: r for r in api.get("/api/v1/commitments/").json()}
+    rows = {r["id"]: r for r in api.get("/api/v1/commitments/").json()["results"]}
     assert rows[own.pk]["policy"] == {
         "id": policy.pk,
         "title": "高新技术企业研发补助办法",

@@ -126,6 +126,8 @@ def test_bad_input_is_refused_and_nothing_is_half_saved(agreement):
 
 
 def test_a_public_service_commitment_is_disputed_by_any_enterprise_user_but_not_confirmed():
+    """Any enterprise may dispute a commitment made to every enterprise, but one dispute alone
+    neither marks the clause disputed nor opens supervision (ADR 0014; test_public_disputes)."""
     official = unit_official()
     c = commitment(unit=official.unit, kind=CommitmentKind.PUBLIC_SERVICE, title="办照一日办结")
     clause = c.clauses.get()
@@ -134,7 +136,9 @@ def test_a_public_service_commitment_is_disputed_by_any_enterprise_user_but_not_
     with pytest.raises(PermissionDenied):
         services.fulfilment_confirm(actor=anyone, clause=clause)
     services.fulfilment_dispute(actor=anyone, clause=clause, reason="我办了三天。")
-    assert SupervisionItem.objects.filter(case__commitment_clause=clause).count() == 1
+    clause.refresh_from_db()
+    assert clause.status == ClauseStatus.FULFILLED
+    assert not SupervisionItem.objects.filter(case__commitment_clause=clause).exists()
 
 
 def test_the_overdue_scan_opens_one_item_per_clause_even_run_twice():

@@ -64,6 +64,24 @@ class CommitmentOut(CommitmentListOut):
     clauses = ClauseOut(many=True, source="clauses.all")
 
 
+class FulfilmentIn(serializers.Serializer):
+    """What the responsible unit did to keep a clause, and its evidence."""
+
+    note = serializers.CharField(max_length=5000, help_text="What was done to keep the clause.")
+    fulfilled_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text="When it was done (today if omitted); never "
+                                                   "in the future.")
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False, default=list,
+        help_text="Evidence files (multipart only), checked by their content.")
+
+
+class FulfilmentJsonIn(FulfilmentIn):
+    """The JSON form: JSON cannot carry files (multipart can)."""
+
+    files = None
+
+
 class DisputeIn(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
