@@ -84,7 +84,8 @@ def concrete(route, name, world):
           "api:join-request": o["join_request"].pk, "commitments:detail": o["commitment"].pk,
           "api:commitments-detail": o["commitment"].pk, "commitments:confirm": o["clause"].pk,
           "commitments:dispute": o["clause"].pk, "api:commitments-confirm": o["clause"].pk,
-          "api:commitments-dispute": o["clause"].pk, "admin:commitments_clause": o["clause"].pk}
+          "api:commitments-dispute": o["clause"].pk, "admin:commitments_clause": o["clause"].pk,
+          "api:commitments-record": o["clause"].pk}
     values = {
         "attachment_id": o["attachment"].pk,
         "file_id": 0,
