@@ -13,6 +13,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import ModelChoiceIteratorValue
@@ -35,15 +36,15 @@ from portal.core.keyset import keyset_page
 
 from .constants import KIND
 from .forms import AppealForm, CaseFilterForm, ProvideInfoForm, RateForm, SupplementForm
-from .services import appeal_submit
+from .services import AlreadySubmitted, appeal_submit
 
 PAGE_SIZE = 20
-# One-time tokens of the appeal form: handed out with the form, consumed by a successful
-# submit. A second post of the same form (double click, reload, back button) finds its token
-# consumed and is shown the case it already created instead of creating another.
-SESSION_TOKENS = "cases.appeal_tokens"
-SESSION_DONE = "cases.appeal_tokens_done"
-KEEP_TOKENS = 20
+# The appeal form's one-time key: a random nonce, signed with the person it was handed to and
+# when, so that showing the form writes nothing. The case a post opens keeps the nonce
+# (Case.submission_key): a second post of the same form (double click, reload, back button)
+# is shown the case it already created instead of creating another.
+FORM_TOKEN_SALT = "appeals.form-token"  # noqa: S105 (a salt naming the use, not a secret)
+FORM_TOKEN_MAX_AGE = 24 * 60 * 60  # seconds a form may stay open before it must be reloaded
 UNHAPPY_AT_MOST = 2  # as the engine: 1 or 2 sends the case back for redo
 
 
@@ -126,18 +127,19 @@ WIDGET_MEMO = WidgetMemoRenderer()
 
 
 def _new_token(request) -> str:
-    token = secrets.token_urlsafe(24)
-    tokens = [t for t in request.session.get(SESSION_TOKENS, []) if t != token]
-    request.session[SESSION_TOKENS] = (tokens + [token])[-KEEP_TOKENS:]
-    return token
+    return signing.TimestampSigner(salt=FORM_TOKEN_SALT).sign(
+        f"{request.user.pk}:{secrets.token_urlsafe(16)}")
 
 
-def _consume_token(request, token: str, case: Case) -> None:
-    request.session[SESSION_TOKENS] = [t for t in request.session.get(SESSION_TOKENS, [])
-                                       if t != token]
-    done = dict(request.session.get(SESSION_DONE, {}))
-    done[token] = case.pk
-    request.session[SESSION_DONE] = dict(list(done.items())[-KEEP_TOKENS:])
+def _submission_key(request, token: str) -> str | None:
+    """The nonce of a form token handed to this person within FORM_TOKEN_MAX_AGE, else None."""
+    try:
+        value = signing.TimestampSigner(salt=FORM_TOKEN_SALT).unsign(
+            token, max_age=FORM_TOKEN_MAX_AGE)
+    except signing.BadSignature:  # forged, altered or expired
+        return None
+    user_pk, _sep, nonce = value.partition(":")
+    return nonce if user_pk == str(request.user.pk) and nonce else None
 
 
 @login_required
@@ -153,16 +155,9 @@ def case_new(request):
                                                   "form_token": _new_token(request)})
 
     token = request.POST.get("form_token", "")
-    done_pk = request.session.get(SESSION_DONE, {}).get(token)
-    if done_pk:
-        case = selectors.case_list_visible_to(user=request.user).filter(pk=done_pk).first()
-        if case is not None:
-            messages.info(request, _("This form was already sent: your appeal is %(ref)s. "
-                                     "It was not submitted a second time.")
-                          % {"ref": case.reference})
-            return redirect("cases:detail", pk=case.pk)
+    key = _submission_key(request, token)
     form = AppealForm(request.POST, request.FILES, renderer=WIDGET_MEMO)
-    if token not in request.session.get(SESSION_TOKENS, []):
+    if key is None:
         form.is_valid()  # show what was typed, with a fresh token
         form.add_error(None, _("This form has expired or was already sent. Check “My cases” "
                                "to see whether your appeal arrived; if it did not, send it "
@@ -175,13 +170,18 @@ def case_new(request):
                 submitter=request.user, title=data["title"], description=data["description"],
                 category=data["category"], subtype=data["appeal_type"],
                 subject_unit=data["subject_unit"], files=data["attachments"],
+                submission_key=key,
             )
+        except AlreadySubmitted as sent:
+            messages.info(request, _("This form was already sent: your appeal is %(ref)s. "
+                                     "It was not submitted a second time.")
+                          % {"ref": sent.reference})
+            return redirect("cases:detail", pk=sent.case_id)
         except PermissionDenied as exc:
             return _forbidden(request, str(exc))
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            _consume_token(request, token, case)
             messages.success(request, _("Your appeal was submitted. Its reference number is "
                                         "%(ref)s; it will be accepted by %(date)s.")
                              % {"ref": case.reference,

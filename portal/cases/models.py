@@ -287,6 +287,9 @@ class Case(ChoiceLabelsMixin, models.Model):
     keywords = ArrayField(models.CharField(max_length=30), verbose_name=_("keywords"),
                           default=list, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The one-time key of the form the case was filed from (services.case_open): a second post
+    # of the same form finds this case instead of opening another. Unique where set.
+    submission_key = models.CharField(max_length=32, null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
@@ -329,6 +332,8 @@ class Case(ChoiceLabelsMixin, models.Model):
                 | ~models.Q(responsible_unit=models.F("subject_unit")),
                 name="case_subject_unit_never_responsible",
             ),
+            models.UniqueConstraint(fields=["submission_key"], name="case_submission_key_unique",
+                                    condition=models.Q(submission_key__isnull=False)),
         ]
 
     def __str__(self):

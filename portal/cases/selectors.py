@@ -44,8 +44,10 @@ def case_list_visible_to(*, user) -> QuerySet[Case]:
 
 # What only search reads; no page prints it.
 SEARCH_COLUMNS = ("keywords", "search_vector")
+# What no page prints: what search reads, and the key of the form a case was filed from.
+UNSHOWN_COLUMNS = (*SEARCH_COLUMNS, "submission_key")
 # Columns no list shows: the long text and what search reads.
-LIST_DEFERRED = ("description", "satisfaction_comment", *SEARCH_COLUMNS)
+LIST_DEFERRED = ("description", "satisfaction_comment", *UNSHOWN_COLUMNS)
 # What names a list row's printed state: every step saves `updated_at` with what it changes.
 CASE_ROW_KEY = ("id", "submitted_at", "updated_at")
 # What the case page prints of other tables.
@@ -68,7 +70,7 @@ def case_page_visible_to(*, user) -> QuerySet[Case]:
     """Return the cases `user` may see, read as the case page prints one: its four related
     rows joined, without what search reads."""
     return (case_list_visible_to(user=user).select_related(None)
-            .select_related(*CASE_PAGE_RELATED).defer(*SEARCH_COLUMNS))
+            .select_related(*CASE_PAGE_RELATED).defer(*UNSHOWN_COLUMNS))
 
 
 def case_queue(*, user, status=None, overdue: bool = False, due_soon: bool = False,

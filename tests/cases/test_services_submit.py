@@ -124,5 +124,8 @@ def test_a_new_case_needs_no_check_constraint_validated_in_python():
     no responsible unit, so both hold. A constraint added to Case must be looked at there."""
     from portal.cases.models import Case
 
+    # The form key's uniqueness holds too: the kind's service found no case with the key (under
+    # its per-submitter lock), and only the person a key was signed for can post it.
     assert sorted(c.name for c in Case._meta.constraints) == [
-        "case_satisfaction_1_to_5", "case_subject_unit_never_responsible"]
+        "case_satisfaction_1_to_5", "case_subject_unit_never_responsible",
+        "case_submission_key_unique"]

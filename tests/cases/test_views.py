@@ -89,8 +89,10 @@ def test_submitting_runs_a_fixed_number_of_queries(client, submitter, category,
     client.post(NEW, appeal_data(new_form(client), category, title="第一件"))
     # 10 until the engine settings were kept in the process's memory, 9 until the empty
     # form was kept drawn (its category and unit lists are not read again; issue 11), 7
-    # until the permissions were kept under the user's version (issue 13)
-    with django_assert_num_queries(6):
+    # until the permissions were kept under the user's version (issue 13), 6 until the form's
+    # one-time key was signed instead of kept in the session (the session row's read-back,
+    # update and savepoints are gone: showing the form writes nothing)
+    with django_assert_num_queries(3):
         token = new_form(client)
     with CaptureQueriesContext(connection) as queries:
         response = client.post(NEW, appeal_data(token, category))
@@ -103,8 +105,9 @@ def test_submitting_runs_a_fixed_number_of_queries(client, submitter, category,
     # with their savepoints) and the user came without its enterprise (issue 13): 28. Then 23:
     # the step's two notices are one write (one dedup check, one insert, one savepoint), and
     # the engine settings and deadline rules come from the process's memory. 22: the user's
-    # permissions are kept under the version their row carries (issue 13).
-    assert len(sql) == 22
+    # permissions are kept under the version their row carries (issue 13). 19: the form's key
+    # is found with the duplicate check (one query) and stored on the case, not in the session.
+    assert len(sql) == 19
     assert Case.objects.filter(search_vector__isnull=False).count() == 2
 
 
@@ -178,6 +181,71 @@ def test_the_same_form_posted_twice_creates_one_case_and_shows_it(client, submit
     case = Case.objects.get()
     assert first.url == second.url == detail(case)
     assert any("already sent" in m and case.reference in m for m in texts(second))
+
+
+def test_showing_the_form_writes_nothing(client, submitter):
+    """The one-time key is signed, not stored: opening the form is a read (no session write,
+    no commit), however often a person opens it."""
+    login(client, submitter)
+    client.get(NEW)  # the first page after signing in records the session (allauth)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(NEW).status_code == 200
+    writes = [q["sql"] for q in queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+
+
+def test_a_form_handed_to_someone_else_or_too_long_ago_is_not_sent(client, submitter, category):
+    from tests.factories import enterprise_user
+
+    other = enterprise_user(enterprise=submitter.enterprise)
+    login(client, other)
+    theirs = new_form(client)
+    login(client, submitter)
+    response = client.post(NEW, appeal_data(theirs, category))
+    assert "This form has expired or was already sent" in response.content.decode()
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=2)):
+        old = new_form(client)
+    response = client.post(NEW, appeal_data(old, category))
+    assert "This form has expired or was already sent" in response.content.decode()
+    # a token altered by one character fails its signature
+    fresh = new_form(client)
+    response = client.post(NEW, appeal_data(fresh[:-1] + ("A" if fresh[-1] != "A" else "B"),
+                                            category))
+    assert "This form has expired or was already sent" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_form_posted_twice_at_once_opens_one_case(submitter, category):
+    """Two posts of one form in flight together (a double click on a slow line): one case,
+    and the other post is shown it."""
+    import threading
+
+    from django.test import Client
+
+    clients = [Client(), Client()]
+    for c in clients:
+        login(c, submitter)
+    token = new_form(clients[0])
+    barrier, responses = threading.Barrier(2), []
+
+    def post(c):
+        try:
+            barrier.wait(timeout=10)
+            responses.append(c.post(NEW, appeal_data(token, category)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    case = Case.objects.get()
+    assert case.submission_key and case.submission_key in token
+    assert sorted(r.status_code for r in responses) == [302, 302]
+    assert {r.url for r in responses} == {detail(case)}
 
 
 def test_a_second_form_with_the_same_appeal_is_refused_by_the_engine(client, submitter,

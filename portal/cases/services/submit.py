@@ -65,13 +65,15 @@ def attachments_save(*, case: Case, event: CaseEvent | None, actor, files,
 @transaction.atomic
 def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
               enterprise=None, category=None, subtype: str = "", subject_unit=None,
-              files=(), side: str | None = None) -> Case:
+              files=(), side: str | None = None, submission_key: str | None = None) -> Case:
     """Open a case of `kind` (status submitted, the acceptance clock running).
 
     For the kinds' own services (appeals.services.appeal_submit, ...), which check their own
     permissions first. For a sealed kind the person stays in the kind's own table: `actor`,
     `submitter` and `enterprise` must be None (refused otherwise), and `side` says as what the
-    step was taken (kinds.Side.REPORTER).
+    step was taken (kinds.Side.REPORTER). `submission_key` is the one-time key of the form
+    the case comes from, stored on the case (unique): the kind's service looks it up first, so
+    a form posted twice opens one case.
     """
     spec = kind_spec(kind)
     if spec.sealed and (actor is not None or submitter is not None or enterprise is not None):
@@ -85,12 +87,13 @@ def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
     case = Case(kind=kind, title=(title or "").strip(), description=(description or "").strip(),
                 submitter=submitter, enterprise=enterprise, category=category,
                 subtype=subtype or "", subject_unit=subject_unit,
-                status=Status.SUBMITTED, submitted_at=now)
+                status=Status.SUBMITTED, submitted_at=now, submission_key=submission_key or None)
     # The related rows come as loaded instances, and the database enforces the foreign keys and
     # the check constraints (a new case has no score and no responsible unit, so both hold):
     # validating those here re-read each related row and ran each constraint as a query. A
     # constraint added to Case must be checked here if a new case could break it
-    # (tests/cases/test_services_submit.py pins the list).
+    # (tests/cases/test_services_submit.py pins the list; the submission key's uniqueness is
+    # the kind's service's to check, as appeal_submit does, before it calls this).
     case.full_clean(exclude=["reference", *_OPENING_RELATED], validate_constraints=False)
     case.reference = _steps.reference_allocate(year=day.year)
     case.acceptance_due_date = deadlines.due_date_from(day, _steps.acceptance_days(case))
