@@ -60,8 +60,10 @@ def clause_out(*, pk):
 
 
 def commitment_with_clauses(*, user, pk):
-    """One visible commitment with its clauses, their fulfilments (newest first) and files."""
-    fulfilments = Fulfilment.objects.prefetch_related("files").order_by("-recorded_at", "-id")
+    """One visible commitment with its clauses, their fulfilments (newest first, each with how
+    many enterprises disputed it, for a commitment made to every enterprise) and files."""
+    fulfilments = (Fulfilment.objects.annotate(public_dispute_count=Count("public_disputes"))
+                   .prefetch_related("files").order_by("-recorded_at", "-id"))
     clauses = Clause.objects.prefetch_related(Prefetch("fulfilments", queryset=fulfilments))
     return (commitments_visible_to(user=user)
             .prefetch_related(Prefetch("clauses", queryset=clauses)).filter(pk=pk).first())

@@ -107,6 +107,9 @@ def test_the_rate_counts_it_disputed_only_at_the_threshold_of_distinct_enterpris
     page = client.get(f"/commitments/{c.pk}/").content.decode()
     assert "Disputed by 3 enterprises." in page
     assert not any(reason in page for reason in reasons)
+    client.cookies["portal_language"] = "zh-hans"
+    page = client.get(f"/commitments/{c.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "3家企业提出异议。" in page
     api = APIClient().get("/api/v1/commitments/rates/").json()
     assert {r["code"]: r["disputed"] for r in api}[code] == 1
 
