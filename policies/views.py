@@ -165,4 +165,6 @@ def for_me(request):
         )
         return redirect("policies:for_me")
     page = selectors.for_me_page(enterprise_id=request.user.enterprise_id)
+    if page is None:  # never drawn, let alone cached, without the enterprise's own row
+        raise Http404(_("Not found."))
     return render(request, "policies/for_me.html", {"page": page})
