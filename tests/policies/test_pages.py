@@ -132,9 +132,7 @@ def test_for_me_needs_an_enterprise(client):
     assert client.get("/policies/for-me/").status_code == 403
 
 
-def test_for_me_and_the_policy_page_in_a_fixed_number_of_queries(
-    client, django_assert_num_queries
-):
+def test_for_me_and_the_policy_page_in_a_fixed_number_of_queries(client, django_assert_num_queries):
     """Issue 15: "policies for me" within the enterprise pages' budget. The enterprise's facts
     and choices and the policies in force are one query; the rendered list is cached under a
     digest of it (ADR 0009), so a second view reads nothing else: 4 queries, as the home
@@ -173,8 +171,10 @@ def test_for_me_is_never_stale_after_a_fact_a_mark_or_a_subscription(client):
     client.force_login(enterprise_user(enterprise))
     page = client.get("/policies/for-me/").content.decode()
     assert "Not yet known" in page and "Whether you hold the qualification" in page
-    client.post(f"/policies/{policy.pk}/facts/", {
-        "key": "qualification:high-tech", "qualification-high-tech-holds": "no"})
+    client.post(
+        f"/policies/{policy.pk}/facts/",
+        {"key": "qualification:high-tech", "qualification-high-tech-holds": "no"},
+    )
     page = client.get("/policies/for-me/").content.decode()
     assert policy.title not in page  # not eligible now
     client.post("/policies/for-me/", {"subscribe_to": topic.pk})
@@ -202,7 +202,9 @@ def test_for_me_in_three_languages(client):
     for language in ("zh-hans", "zh-hant", "en"):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         texts[language] = client.get("/policies/for-me/").content.decode()
-    assert "<strong>符合条件</strong>" in texts["zh-hans"] and "资质：高新技术企业" in texts["zh-hans"]
+    assert (
+        "<strong>符合条件</strong>" in texts["zh-hans"] and "资质：高新技术企业" in texts["zh-hans"]
+    )
     assert "<strong>符合條件</strong>" in texts["zh-hant"] and "資質：" in texts["zh-hant"]
     assert "<strong>Eligible</strong>" in texts["en"] and "Qualification: " in texts["en"]
 
