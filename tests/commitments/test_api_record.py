@@ -175,3 +175,32 @@ def test_a_past_fulfilment_date_is_kept(agreement):
     response = api_as(official).post(url(clause), {"note": "已办", "fulfilled_on": day.isoformat()},
                                      format="json")
     assert response.json()["fulfilments"][0]["fulfilled_on"] == "2026-03-02"
+
+
+def test_an_official_finds_their_units_clauses_to_record_and_nobody_elses():
+    mine, other = unit_official(), unit_official()
+    own = commitment(unit=mine.unit, clauses=2, title="本单位协议")
+    commitment(unit=other.unit, title="他单位协议")
+    api = api_as(mine)
+    rows = api.get("/api/v1/commitments/clauses/").json()["results"]
+    assert [(r["commitment_title"], r["number"], r["status"]) for r in rows] == [
+        ("本单位协议", 1, "pending"), ("本单位协议", 2, "pending")]
+    assert rows[0]["enterprise"] == own.enterprise.name and rows[0]["commitment"] == own.pk
+    first = own.clauses.get(number=1)
+    assert api.post(url(first), {"note": "已办"}, format="json").status_code == 201
+    pending = api.get("/api/v1/commitments/clauses/", {"status": "pending"}).json()["results"]
+    assert [r["number"] for r in pending] == [2]
+    bad = api.get("/api/v1/commitments/clauses/", {"status": "kept"})
+    assert bad.status_code == 400 and "status" in bad.json()["error"]["fields"]
+    everyone = api_as(department_staff()).get("/api/v1/commitments/clauses/").json()["results"]
+    assert {r["commitment_title"] for r in everyone} == {"本单位协议", "他单位协议"}
+    for user in (enterprise_user(own.enterprise), None):
+        _refusal(api_as(user).get("/api/v1/commitments/clauses/"), 403)
+
+
+def test_the_list_of_clauses_links_to_recording():
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    record = schema["paths"]["/api/v1/commitments/clauses/{id}/fulfilments/"]["post"]
+    links = schema["paths"]["/api/v1/commitments/clauses/"]["get"]["responses"]["200"]["links"]
+    assert links[record["operationId"]]["parameters"] == {
+        "path.id": "$response.body#/results/0/id"}

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from policies.models import PolicyStatus
 
 from .. import selectors
+from ..constants import ClauseStatus, CommitmentKind
 
 
 class FulfilmentOut(serializers.Serializer):
@@ -62,6 +63,31 @@ class CommitmentOut(CommitmentListOut):
     summary = serializers.CharField()
     signed_on = serializers.DateField(allow_null=True)
     clauses = ClauseOut(many=True, source="clauses.all")
+
+
+class HandledClauseFilterIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ClauseStatus.choices, required=False,
+                                     help_text="Only clauses in this status.")
+
+
+class HandledClauseOut(serializers.Serializer):
+    """A clause of a commitment the official's unit (the department: any unit) is responsible
+    for, with what it belongs to."""
+
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    due_date = serializers.DateField()
+    falls_due_on = serializers.DateField(allow_null=True, help_text="The due date moved past "
+                                         "holidays to the next working day; null: the due date.")
+    status = serializers.ChoiceField(choices=ClauseStatus.choices)
+    fulfilled_on = serializers.DateField(allow_null=True)
+    commitment = serializers.IntegerField(source="commitment_id")
+    commitment_title = serializers.CharField(source="commitment.title")
+    kind = serializers.ChoiceField(choices=CommitmentKind.choices, source="commitment.kind")
+    unit = serializers.CharField(source="commitment.unit.display_name")
+    enterprise = serializers.CharField(source="commitment.enterprise.name", allow_null=True,
+                                       default=None)
 
 
 class FulfilmentIn(serializers.Serializer):

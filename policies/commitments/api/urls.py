@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.CommitmentListView.as_view(), name="commitments-list"),
     path("rates/", views.UnitRatesView.as_view(), name="commitments-rates"),
     path("<int:pk>/", views.CommitmentDetailView.as_view(), name="commitments-detail"),
+    path("clauses/", views.HandledClauseListView.as_view(), name="commitments-clauses"),
     path("clauses/<int:pk>/fulfilments/", views.ClauseRecordView.as_view(),
          name="commitments-record"),
     path("clauses/<int:pk>/confirm/", views.ClauseConfirmView.as_view(),

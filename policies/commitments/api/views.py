@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -42,6 +42,44 @@ class CommitmentListView(ListAPIView):
         return selectors.commitments_visible_to(user=self.request.user)
 
     @extend_schema(tags=[TAG], summary="List the commitments you may see")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class HandlesCommitments(BasePermission):
+    """A unit official (their unit's) or the department (every unit's): permissions.py."""
+
+    def has_permission(self, request, view):
+        return permissions.admin_commitments_q(request.user) is not None
+
+
+class ClausePagination(CursorPagination):
+    ordering = ("due_date", "id")  # soonest due first
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class HandledClauseListView(ListAPIView):
+    """The clauses of the commitments you are responsible for (an official: your unit's; the
+    department: every unit's), soonest due first: where an official finds the clause whose
+    fulfilment to record."""
+
+    permission_classes = [IsAuthenticated, HandlesCommitments]
+    serializer_class = s.HandledClauseOut
+    pagination_class = ClausePagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        data = s.HandledClauseFilterIn(data=self.request.query_params)
+        data.is_valid(raise_exception=True)
+        qs = selectors.clauses_for_admin(user=self.request.user)
+        if data.validated_data.get("status"):
+            qs = qs.filter(status=data.validated_data["status"])
+        return qs
+
+    @extend_schema(tags=[TAG], summary="List the clauses your unit is responsible for",
+                   parameters=[s.HandledClauseFilterIn])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
