@@ -70,6 +70,7 @@ DECLARATIONS: list[tuple[str, frozenset]] = [
     ('api:commitments-list', EVERYONE),
     ('api:commitments-rates', EVERYONE),
     ('api:commitments-detail', {ENTERPRISE_A}),
+    ('api:commitments-clauses', OFFICIALS | DEPARTMENT_STAFF),  # their unit's; every unit's
     ('api:commitments-record', {INVESTIGATING}),  # the unit's word: not the department's
     ('api:commitments-confirm', {ENTERPRISE_A}),
     ('api:commitments-dispute', {ENTERPRISE_A}),
