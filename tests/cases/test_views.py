@@ -837,3 +837,23 @@ def test_the_empty_form_kept_drawn_changes_at_once_with_what_it_offers(client, s
     client.cookies["portal_language"] = "zh-hans"  # another language: its own drawing
     page = client.get(NEW).content.decode()
     assert unit.name in page and "Harbour and Ferry Office" not in page
+
+
+def test_the_cached_filters_show_each_choice_and_language_as_chosen(client, submitter):
+    """The filter form is drawn once per language and chosen values: each visit still shows
+    its own choice selected, its own language, and a bad value its error (never cached)."""
+    login(client, submitter)
+    for status in ("answered", "closed", ""):
+        page = client.get(LIST, {"status": status} if status else {}).content.decode()
+        selected = re.findall(r'<option value="([^"]*)" selected>', page)
+        assert selected == [status]
+        assert ("Show all" in page) is bool(status)
+    page = client.get(LIST, {"overdue": "on"}).content.decode()
+    assert 'id="id_overdue" checked' in page
+    assert 'id="id_overdue" checked' not in client.get(LIST).content.decode()
+    page = client.get(LIST, {"status": "no-such-status"}).content.decode()
+    assert "Choose a status from the list." in page and 'aria-invalid="true"' in page
+    client.cookies["portal_language"] = "zh-hans"
+    page = client.get(LIST, {"status": "answered"}).content.decode()
+    assert "全部状态" in page and re.findall(r'<option value="([^"]*)" selected>', page) == [
+        "answered"]
