@@ -129,7 +129,8 @@ _FACTS_COLUMNS = """
 _FACTS_SQL = "SELECT" + _FACTS_COLUMNS + "\nFROM orgs_enterprise e WHERE e.id = %s"
 
 # The policies in force (as `policies_in_force` finds them), newest first, with only what
-# "policies for me" prints and evaluates, as one JSON array of arrays (a handful of rows).
+# "policies for me" prints and evaluates, as one JSON array of arrays (a handful of rows), read as
+# text: it is decoded only when the list is drawn, never on a cached view.
 _IN_FORCE_JSON = """
        (SELECT json_agg(json_build_array(
                    p.id, p.title, p.status, p.issued_on, p.effective_on, p.expires_on,
@@ -139,7 +140,7 @@ _IN_FORCE_JSON = """
                 ORDER BY p.issued_on DESC, p.id DESC)
         FROM policies_policy p JOIN orgs_unit u ON u.id = p.unit_id
         WHERE p.status = %s AND p.expires_on >= %s
-          AND ((p.effective_on IS NULL AND p.issued_on <= %s) OR p.effective_on <= %s))"""
+          AND ((p.effective_on IS NULL AND p.issued_on <= %s) OR p.effective_on <= %s))::text"""
 # "Policies for me" reads both in ONE query (noqa: only constants are joined, never input).
 _FOR_ME_SQL = (
     "SELECT"
@@ -207,7 +208,7 @@ def _day(value):
 
 def _in_force(rows) -> list[Policy]:
     """Policies (and their units) from `_IN_FORCE_JSON`'s arrays, with `topic_ids`."""
-    if isinstance(rows, str):  # a driver that leaves json undecoded
+    if isinstance(rows, str):
         rows = json.loads(rows)
     policies = []
     for row in rows or ():
@@ -263,8 +264,13 @@ class ForMePage:
     marked not relevant or expired is a new key, never a stale hit. The rows are worked out
     only when a template asks for them, which a cached fragment does not."""
 
-    def __init__(self, *, facts: EnterpriseFacts, policies: list[Policy], today):
-        self.facts, self.policies, self.today = facts, policies, today
+    def __init__(self, *, facts: EnterpriseFacts, in_force, today):
+        self.facts, self.in_force, self.today = facts, in_force, today
+
+    @cached_property
+    def policies(self) -> list[Policy]:
+        """The policies in force, loaded from the row only when the list is drawn."""
+        return _in_force(self.in_force)
 
     @cached_property
     def key(self) -> str:
@@ -331,7 +337,7 @@ def for_me_page(*, enterprise_id: int, today=None) -> ForMePage | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return ForMePage(facts=_facts(row), policies=_in_force(row[16]), today=today)
+    return ForMePage(facts=_facts(row), in_force=row[16], today=today)
 
 
 def policies_for_me(*, enterprise, today=None) -> tuple[list[ForMe], list[Policy]]:
