@@ -68,13 +68,20 @@ POLICIES_PER_PAGE = 20
 
 @admin.register(Commitment)
 class CommitmentAdmin(ScopedAdmin):
-    list_display = ["title", "kind", "document_number", "policy", "unit", "enterprise",
-                    "signed_on"]
+    list_display = ["title", "kind", "document_number", "policy", "unit", "enterprise", "signed_on"]
     list_filter = ["kind"]
     search_fields = ["title", "document_number"]
     form = CommitmentAdminForm
-    fields = ["kind", "title", "document_number", "policy", "unit", "enterprise_code",
-              "summary", "signed_on"]
+    fields = [
+        "kind",
+        "title",
+        "document_number",
+        "policy",
+        "unit",
+        "enterprise_code",
+        "summary",
+        "signed_on",
+    ]
     inlines = [ClauseInline]
 
     def get_queryset(self, request):
@@ -89,8 +96,14 @@ class CommitmentAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_urls(self):
-        return [path("policies/", self.admin_site.admin_view(self.policies_view),
-                     name="commitments_commitment_policies"), *super().get_urls()]
+        return [
+            path(
+                "policies/",
+                self.admin_site.admin_view(self.policies_view),
+                name="commitments_commitment_policies",
+            ),
+            *super().get_urls(),
+        ]
 
     def policies_view(self, request):
         """Published policies whose title or document number holds the typed words, newest
@@ -105,14 +118,19 @@ class CommitmentAdmin(ScopedAdmin):
             page = 1
         policies = policies_public()
         if term:
-            policies = policies.filter(Q(title__icontains=term)
-                                       | Q(document_number__icontains=term))
+            policies = policies.filter(
+                Q(title__icontains=term) | Q(document_number__icontains=term)
+            )
         start = (page - 1) * POLICIES_PER_PAGE
-        rows = list(policies[start:start + POLICIES_PER_PAGE + 1])
-        return JsonResponse({
-            "results": [{"id": str(p.pk), "text": _policy_choice(p)}
-                        for p in rows[:POLICIES_PER_PAGE]],
-            "pagination": {"more": len(rows) > POLICIES_PER_PAGE}})
+        rows = list(policies[start : start + POLICIES_PER_PAGE + 1])
+        return JsonResponse(
+            {
+                "results": [
+                    {"id": str(p.pk), "text": _policy_choice(p)} for p in rows[:POLICIES_PER_PAGE]
+                ],
+                "pagination": {"more": len(rows) > POLICIES_PER_PAGE},
+            }
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -121,8 +139,9 @@ class CommitmentAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.commitment_record_saved(actor=request.user, commitment=form.instance,
-                                         created=not change)
+        services.commitment_record_saved(
+            actor=request.user, commitment=form.instance, created=not change
+        )
 
 
 def _policy_choice(policy) -> str:
@@ -134,18 +153,31 @@ def _policy_choice(policy) -> str:
 class FulfilmentInline(admin.StackedInline):
     model = Fulfilment
     extra = 0
-    fields = ["fulfilled_on", "note", "evidence", "recorded_by", "recorded_at", "answer",
-              "answer_reason", "answered_by", "answered_at"]
+    fields = [
+        "fulfilled_on",
+        "note",
+        "evidence",
+        "recorded_by",
+        "recorded_at",
+        "answer",
+        "answer_reason",
+        "answered_by",
+        "answered_at",
+    ]
     readonly_fields = fields
     can_delete = False
 
     @admin.display(description=gettext_lazy("Evidence files"))
     def evidence(self, obj):
-        links = [format_html('<a href="{}" download>{}</a> ({})',
-                             reverse("admin:commitments_clause_evidence",
-                                     args=[obj.clause_id, f.pk]),
-                             f.original_name, filesizeformat(f.size))
-                 for f in obj.files.all()]
+        links = [
+            format_html(
+                '<a href="{}" download>{}</a> ({})',
+                reverse("admin:commitments_clause_evidence", args=[obj.clause_id, f.pk]),
+                f.original_name,
+                filesizeformat(f.size),
+            )
+            for f in obj.files.all()
+        ]
         return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
 
     def has_add_permission(self, request, obj=None):
@@ -169,26 +201,44 @@ class ClauseAdmin(ScopedAdmin):
         return False  # clauses are added on their commitment
 
     def get_urls(self):
-        return [path("<int:pk>/record/", self.admin_site.admin_view(self.record_view),
-                     name="commitments_clause_record"),
-                path("<int:pk>/evidence/<int:file_id>/",
-                     self.admin_site.admin_view(self.evidence_view),
-                     name="commitments_clause_evidence"), *super().get_urls()]
+        return [
+            path(
+                "<int:pk>/record/",
+                self.admin_site.admin_view(self.record_view),
+                name="commitments_clause_record",
+            ),
+            path(
+                "<int:pk>/evidence/<int:file_id>/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="commitments_clause_evidence",
+            ),
+            *super().get_urls(),
+        ]
 
     def evidence_view(self, request, pk, file_id):
         """A file of the clause's evidence, to whoever sees the clause in the admin."""
         evidence = EvidenceFile.objects.filter(
-            pk=file_id, fulfilment__clause__in=self.get_queryset(request).filter(pk=pk)).first()
+            pk=file_id, fulfilment__clause__in=self.get_queryset(request).filter(pk=pk)
+        ).first()
         if evidence is None:
             raise Http404(_("Not found."))
-        return FileResponse(evidence.file.open("rb"), as_attachment=True,
-                            filename=evidence.original_name, content_type=evidence.content_type)
+        return FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         clause = self.get_queryset(request).filter(pk=object_id).first()
-        extra_context = {**(extra_context or {}), "may_record": bool(
-            clause and clause.status in (ClauseStatus.PENDING, ClauseStatus.DISPUTED)
-            and permissions.may_record(request.user, clause))}
+        extra_context = {
+            **(extra_context or {}),
+            "may_record": bool(
+                clause
+                and clause.status in (ClauseStatus.PENDING, ClauseStatus.DISPUTED)
+                and permissions.may_record(request.user, clause)
+            ),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def record_view(self, request, pk):
@@ -201,18 +251,31 @@ class ClauseAdmin(ScopedAdmin):
         form.fields["files"].help_text = attachments_help()
         if request.method == "POST" and form.is_valid():
             try:
-                services.fulfilment_record(actor=request.user, clause=clause,
-                                           note=form.cleaned_data["note"],
-                                           fulfilled_on=form.cleaned_data["fulfilled_on"],
-                                           files=form.cleaned_data["files"])
+                services.fulfilment_record(
+                    actor=request.user,
+                    clause=clause,
+                    note=form.cleaned_data["note"],
+                    fulfilled_on=form.cleaned_data["fulfilled_on"],
+                    files=form.cleaned_data["files"],
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, _("The fulfilment is recorded; the enterprise is asked "
-                                            "to confirm it."))
-                return HttpResponseRedirect(reverse("admin:commitments_clause_change",
-                                                    args=[clause.pk]))
-        return TemplateResponse(request, "commitments/admin/record.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "clause": clause,
-            "form": form, "title": gettext_lazy("Record the fulfilment")},
-            status=400 if form.is_bound else 200)
+                messages.success(
+                    request, _("The fulfilment is recorded; the enterprise is asked to confirm it.")
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:commitments_clause_change", args=[clause.pk])
+                )
+        return TemplateResponse(
+            request,
+            "commitments/admin/record.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "clause": clause,
+                "form": form,
+                "title": gettext_lazy("Record the fulfilment"),
+            },
+            status=400 if form.is_bound else 200,
+        )

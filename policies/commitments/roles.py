@@ -2,10 +2,16 @@
 
 from portal.accounts.roles import Role
 
-_EDIT = ["commitments.view_commitment", "commitments.add_commitment",
-         "commitments.change_commitment", "commitments.view_clause", "commitments.add_clause",
-         "commitments.change_clause", "commitments.view_fulfilment",
-         "commitments.view_clausesupervision"]
+_EDIT = [
+    "commitments.view_commitment",
+    "commitments.add_commitment",
+    "commitments.change_commitment",
+    "commitments.view_clause",
+    "commitments.add_clause",
+    "commitments.change_clause",
+    "commitments.view_fulfilment",
+    "commitments.view_clausesupervision",
+]
 
 ROLE_PERMISSIONS = {
     # The department sees and edits every unit's commitments; it does not record evidence for

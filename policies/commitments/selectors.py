@@ -29,15 +29,17 @@ def clauses_for_admin(*, user):
     q = permissions.admin_commitments_q(user)
     if q is None:
         return Clause.objects.none()
-    return (Clause.objects.filter(commitment__in=Commitment.objects.filter(q).values("pk"))
-            .select_related("commitment", "commitment__unit", "commitment__enterprise"))
+    return Clause.objects.filter(
+        commitment__in=Commitment.objects.filter(q).values("pk")
+    ).select_related("commitment", "commitment__unit", "commitment__enterprise")
 
 
 def commitments_visible_to(*, user):
     """The commitments on the public pages: those made to every enterprise, and the reader's
     own enterprise's agreements."""
-    return (Commitment.objects.filter(permissions.public_commitments_q(user))
-            .select_related("unit", "enterprise", "policy", "policy__superseded_by"))
+    return Commitment.objects.filter(permissions.public_commitments_q(user)).select_related(
+        "unit", "enterprise", "policy", "policy__superseded_by"
+    )
 
 
 def clause_for_official(*, user, pk):
@@ -47,26 +49,35 @@ def clause_for_official(*, user, pk):
     q = permissions.admin_commitments_q(user)
     if q is not None:
         visible |= Q(commitment__in=Commitment.objects.filter(q).values("pk"))
-    return (Clause.objects.filter(visible, pk=pk)
-            .select_related("commitment", "commitment__unit").first())
+    return (
+        Clause.objects.filter(visible, pk=pk)
+        .select_related("commitment", "commitment__unit")
+        .first()
+    )
 
 
 def clause_out(*, pk):
     """One clause with its fulfilments (newest first) and their files, for the API's answer
     to a step the caller was allowed to take on it."""
     fulfilments = Fulfilment.objects.prefetch_related("files").order_by("-recorded_at", "-id")
-    return Clause.objects.prefetch_related(Prefetch("fulfilments", queryset=fulfilments)).get(
-        pk=pk)
+    return Clause.objects.prefetch_related(Prefetch("fulfilments", queryset=fulfilments)).get(pk=pk)
 
 
 def commitment_with_clauses(*, user, pk):
     """One visible commitment with its clauses, their fulfilments (newest first, each with how
     many enterprises disputed it, for a commitment made to every enterprise) and files."""
-    fulfilments = (Fulfilment.objects.annotate(public_dispute_count=Count("public_disputes"))
-                   .prefetch_related("files").order_by("-recorded_at", "-id"))
+    fulfilments = (
+        Fulfilment.objects.annotate(public_dispute_count=Count("public_disputes"))
+        .prefetch_related("files")
+        .order_by("-recorded_at", "-id")
+    )
     clauses = Clause.objects.prefetch_related(Prefetch("fulfilments", queryset=fulfilments))
-    return (commitments_visible_to(user=user)
-            .prefetch_related(Prefetch("clauses", queryset=clauses)).filter(pk=pk).first())
+    return (
+        commitments_visible_to(user=user)
+        .prefetch_related(Prefetch("clauses", queryset=clauses))
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def fulfilments_disputed_by_reader(*, user, commitment) -> set[int]:
@@ -75,9 +86,11 @@ def fulfilments_disputed_by_reader(*, user, commitment) -> set[int]:
     enterprise_id = permissions.enterprise_of(user)
     if commitment.enterprise_id is not None or not enterprise_id:
         return set()
-    return set(PublicDispute.objects.filter(fulfilment__clause__commitment=commitment,
-                                            enterprise_id=enterprise_id)
-               .values_list("fulfilment_id", flat=True))
+    return set(
+        PublicDispute.objects.filter(
+            fulfilment__clause__commitment=commitment, enterprise_id=enterprise_id
+        ).values_list("fulfilment_id", flat=True)
+    )
 
 
 def policy_standing(policy, today=None) -> str:
@@ -85,8 +98,12 @@ def policy_standing(policy, today=None) -> str:
     not yet in force), "expired" (by its status, or past its last day before the daily job
     marks it), "repealed", "superseded" or "draft"."""
     today = today or timezone.localdate()
-    if policy.status in (PolicyStatus.DRAFT, PolicyStatus.REPEALED, PolicyStatus.SUPERSEDED,
-                         PolicyStatus.EXPIRED):
+    if policy.status in (
+        PolicyStatus.DRAFT,
+        PolicyStatus.REPEALED,
+        PolicyStatus.SUPERSEDED,
+        PolicyStatus.EXPIRED,
+    ):
         return policy.status  # a draft is never linked (its page is not public)
     if policy.ends_on < today:
         return "expired"
@@ -117,9 +134,11 @@ def unit_rates():
     due (a due date on a holiday falls due on the next working day, `Clause.falls_due_on`).
     """
     today = timezone.localdate()
-    units = (Unit.objects.filter(commitments__isnull=False)
-             .annotate(**_rate_counts(today))
-             .order_by("code"))
+    units = (
+        Unit.objects.filter(commitments__isnull=False)
+        .annotate(**_rate_counts(today))
+        .order_by("code")
+    )
     rows = []
     for unit in units:
         due = unit.on_time + unit.late + unit.overdue + unit.disputed

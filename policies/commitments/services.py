@@ -54,23 +54,31 @@ def _text(value, *, field: str, message) -> str:
     if not text:
         raise ValidationError({field: message}, code="required")
     if len(text) > TEXT_MAX:
-        raise ValidationError({field: _("Please keep this under %(max)d characters "
-                                        "(it has %(n)d).") % {"max": TEXT_MAX, "n": len(text)}},
-                              code="max_length")
+        raise ValidationError(
+            {
+                field: _("Please keep this under %(max)d characters (it has %(n)d).")
+                % {"max": TEXT_MAX, "n": len(text)}
+            },
+            code="max_length",
+        )
     return text
 
 
 def _lock(clause) -> Clause:
-    return (Clause.objects.select_for_update(of=("self",))
-            .select_related("commitment", "commitment__unit", "commitment__enterprise")
-            .get(pk=clause.pk if isinstance(clause, Clause) else clause))
+    return (
+        Clause.objects.select_for_update(of=("self",))
+        .select_related("commitment", "commitment__unit", "commitment__enterprise")
+        .get(pk=clause.pk if isinstance(clause, Clause) else clause)
+    )
 
 
 def _move(clause: Clause, to: str) -> None:
     if to not in ALLOWED_TRANSITIONS[clause.status]:
         raise ValidationError(
             _("This clause is “%(status)s”: that step is not possible now.")
-            % {"status": clause.get_status_display()}, code="invalid_transition")
+            % {"status": clause.get_status_display()},
+            code="invalid_transition",
+        )
     clause.status = to
 
 
@@ -80,9 +88,16 @@ def _page(clause: Clause) -> str:
 
 def _active_with_perm(codename_app: str, **filters):
     app_label, codename = codename_app.split(".", 1)
-    return list(get_user_model().objects.filter(
-        is_active=True, groups__permissions__content_type__app_label=app_label,
-        groups__permissions__codename=codename, **filters).distinct())
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__permissions__content_type__app_label=app_label,
+            groups__permissions__codename=codename,
+            **filters,
+        )
+        .distinct()
+    )
 
 
 def unit_officials(unit_id) -> list:
@@ -97,8 +112,9 @@ def enterprise_members(enterprise_id) -> list:
 
 def record_refused_message() -> str:
     """Why a fulfilment may not be recorded by this user (in the request's language)."""
-    return _("Only an official of the responsible unit may record the fulfilment of this "
-             "commitment.")
+    return _(
+        "Only an official of the responsible unit may record the fulfilment of this commitment."
+    )
 
 
 def effective_due_date(clause: Clause) -> datetime.date:
@@ -107,8 +123,9 @@ def effective_due_date(clause: Clause) -> datetime.date:
 
 
 @transaction.atomic
-def fulfilment_record(*, actor, clause: Clause, note: str, files=(),
-                      fulfilled_on: datetime.date | None = None) -> Fulfilment:
+def fulfilment_record(
+    *, actor, clause: Clause, note: str, files=(), fulfilled_on: datetime.date | None = None
+) -> Fulfilment:
     """Record what the unit did to keep `clause`, with its evidence files; the enterprise
     party is told and asked to confirm."""
     clause = _lock(clause)
@@ -118,35 +135,57 @@ def fulfilment_record(*, actor, clause: Clause, note: str, files=(),
     today = timezone.localdate()
     fulfilled_on = fulfilled_on or today
     if fulfilled_on > today:
-        raise ValidationError({"fulfilled_on": _("The fulfilment date cannot be in the "
-                                                 "future.")}, code="future")
+        raise ValidationError(
+            {"fulfilled_on": _("The fulfilment date cannot be in the future.")}, code="future"
+        )
     files = list(files or [])
     inspected = attachments_check(files)  # every file checked before anything is saved
     _move(clause, ClauseStatus.FULFILLED)
     clause.fulfilled_on = fulfilled_on
     clause.save(update_fields=["status", "fulfilled_on"])
-    fulfilment = Fulfilment.objects.create(clause=clause, note=note, fulfilled_on=fulfilled_on,
-                                           recorded_by=actor)
+    fulfilment = Fulfilment.objects.create(
+        clause=clause, note=note, fulfilled_on=fulfilled_on, recorded_by=actor
+    )
     for f, info in zip(files, inspected, strict=True):
         if hasattr(f, "seek"):
             f.seek(0)
-        evidence = EvidenceFile(fulfilment=fulfilment, original_name=info.original_name,
-                                content_type=info.content_type, size=info.size,
-                                sha256=info.sha256)
-        evidence.file.save(f"evidence{info.extension}", f if isinstance(f, File) else File(f),
-                           save=False)
+        evidence = EvidenceFile(
+            fulfilment=fulfilment,
+            original_name=info.original_name,
+            content_type=info.content_type,
+            size=info.size,
+            sha256=info.sha256,
+        )
+        evidence.file.save(
+            f"evidence{info.extension}", f if isinstance(f, File) else File(f), save=False
+        )
         evidence.save()
-    ledger_append(actor=actor, action="commitments.fulfilment_recorded", obj=clause, payload={
-        "commitment": clause.commitment_id, "fulfilment": fulfilment.pk,
-        "fulfilled_on": fulfilled_on, "files": [i.sha256 for i in inspected]})
+    ledger_append(
+        actor=actor,
+        action="commitments.fulfilment_recorded",
+        obj=clause,
+        payload={
+            "commitment": clause.commitment_id,
+            "fulfilment": fulfilment.pk,
+            "fulfilled_on": fulfilled_on,
+            "files": [i.sha256 for i in inspected],
+        },
+    )
     recipients = enterprise_members(clause.commitment.enterprise_id)
     if recipients:
-        notify(recipients=recipients,
-               subject=format_lazy(gettext_lazy("{unit} recorded the fulfilment of a commitment "
-                                                "to you: please confirm or dispute it"),
-                                   unit=clause.commitment.unit),  # named in each reader's language
-               body=f"{clause.commitment.title}\n{clause.text}",
-               url=_page(clause), dedup_key=f"commitments:recorded:{fulfilment.pk}")
+        notify(
+            recipients=recipients,
+            subject=format_lazy(
+                gettext_lazy(
+                    "{unit} recorded the fulfilment of a commitment "
+                    "to you: please confirm or dispute it"
+                ),
+                unit=clause.commitment.unit,
+            ),  # named in each reader's language
+            body=f"{clause.commitment.title}\n{clause.text}",
+            url=_page(clause),
+            dedup_key=f"commitments:recorded:{fulfilment.pk}",
+        )
     return fulfilment
 
 
@@ -159,14 +198,28 @@ def commitment_record_saved(*, actor, commitment, created: bool) -> None:
         if clause.falls_due_on != falls_due_on:
             clause.falls_due_on = falls_due_on
             clause.save(update_fields=["falls_due_on"])
-        clauses.append({"number": clause.number, "due_date": clause.due_date,
-                        "falls_due_on": falls_due_on, "text": clause.text})
-    ledger_append(actor=actor, action="commitments.created" if created else "commitments.changed",
-                  obj=commitment, payload={
-                      "kind": commitment.kind, "title": commitment.title,
-                      "document_number": commitment.document_number,
-                      "policy": commitment.policy_id, "unit": commitment.unit_id,
-                      "enterprise": commitment.enterprise_id, "clauses": clauses})
+        clauses.append(
+            {
+                "number": clause.number,
+                "due_date": clause.due_date,
+                "falls_due_on": falls_due_on,
+                "text": clause.text,
+            }
+        )
+    ledger_append(
+        actor=actor,
+        action="commitments.created" if created else "commitments.changed",
+        obj=commitment,
+        payload={
+            "kind": commitment.kind,
+            "title": commitment.title,
+            "document_number": commitment.document_number,
+            "policy": commitment.policy_id,
+            "unit": commitment.unit_id,
+            "enterprise": commitment.enterprise_id,
+            "clauses": clauses,
+        },
+    )
 
 
 def _latest_fulfilment(clause: Clause) -> Fulfilment:
@@ -178,16 +231,21 @@ def fulfilment_confirm(*, actor, clause: Clause) -> Fulfilment:
     """The enterprise party confirms that the clause was kept."""
     clause = _lock(clause)
     if not permissions.may_confirm(actor, clause):
-        raise PermissionDenied(_("Only the enterprise the agreement is made with may confirm "
-                                 "its fulfilment."))
+        raise PermissionDenied(
+            _("Only the enterprise the agreement is made with may confirm its fulfilment.")
+        )
     _move(clause, ClauseStatus.CONFIRMED)
     clause.save(update_fields=["status"])
     fulfilment = _latest_fulfilment(clause)
     fulfilment.answer, fulfilment.answered_by = Answer.CONFIRMED, actor
     fulfilment.answered_at = timezone.now()
     fulfilment.save(update_fields=["answer", "answered_by", "answered_at"])
-    ledger_append(actor=actor, action="commitments.fulfilment_confirmed", obj=clause,
-                  payload={"commitment": clause.commitment_id, "fulfilment": fulfilment.pk})
+    ledger_append(
+        actor=actor,
+        action="commitments.fulfilment_confirmed",
+        obj=clause,
+        payload={"commitment": clause.commitment_id, "fulfilment": fulfilment.pk},
+    )
     return fulfilment
 
 
@@ -201,10 +259,14 @@ def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
     enterprises have (`public_dispute_record`; docs/adr/0014)."""
     clause = _lock(clause)
     if not permissions.may_dispute(actor, clause):
-        raise PermissionDenied(_("Only the enterprise the agreement is made with may dispute "
-                                 "its fulfilment."))
-    reason = _text(reason, field="reason",
-                   message=_("Say why you dispute the fulfilment, so the unit can act on it."))
+        raise PermissionDenied(
+            _("Only the enterprise the agreement is made with may dispute its fulfilment.")
+        )
+    reason = _text(
+        reason,
+        field="reason",
+        message=_("Say why you dispute the fulfilment, so the unit can act on it."),
+    )
     if clause.commitment.enterprise_id is None:
         return _public_dispute(actor=actor, clause=clause, reason=reason)
     _move(clause, ClauseStatus.DISPUTED)
@@ -213,16 +275,24 @@ def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
     fulfilment.answer, fulfilment.answer_reason = Answer.DISPUTED, reason
     fulfilment.answered_by, fulfilment.answered_at = actor, timezone.now()
     fulfilment.save(update_fields=["answer", "answer_reason", "answered_by", "answered_at"])
-    ledger_append(actor=actor, action="commitments.fulfilment_disputed", obj=clause, payload={
-        "commitment": clause.commitment_id, "fulfilment": fulfilment.pk, "reason": reason})
+    ledger_append(
+        actor=actor,
+        action="commitments.fulfilment_disputed",
+        obj=clause,
+        payload={"commitment": clause.commitment_id, "fulfilment": fulfilment.pk, "reason": reason},
+    )
     recipients = unit_officials(clause.commitment.unit_id)
     if recipients:
-        notify(recipients=recipients,
-               subject=format_lazy(gettext_lazy("An enterprise disputed the fulfilment of "
-                                                "“{title}”"), title=clause.commitment.title),
-               body=f"{clause.text}\n\n{reason}",
-               url=reverse("admin:commitments_clause_change", args=[clause.pk]),
-               dedup_key=f"commitments:disputed:{fulfilment.pk}")
+        notify(
+            recipients=recipients,
+            subject=format_lazy(
+                gettext_lazy("An enterprise disputed the fulfilment of “{title}”"),
+                title=clause.commitment.title,
+            ),
+            body=f"{clause.text}\n\n{reason}",
+            url=reverse("admin:commitments_clause_change", args=[clause.pk]),
+            dedup_key=f"commitments:disputed:{fulfilment.pk}",
+        )
     clause_supervise(clause=clause, cause=Cause.DISPUTED, detail=reason)
     return fulfilment
 
@@ -235,24 +305,42 @@ def _public_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
     fulfilment = _latest_fulfilment(clause)
     enterprise_id = permissions.enterprise_of(actor)
     if PublicDispute.objects.filter(fulfilment=fulfilment, enterprise_id=enterprise_id).exists():
-        raise ValidationError(_("Your enterprise has already disputed this fulfilment; the unit "
-                                "has your reason."), code="already_disputed")
-    dispute = PublicDispute.objects.create(fulfilment=fulfilment, enterprise_id=enterprise_id,
-                                           reason=reason, disputed_by=actor)
-    disputes = list(PublicDispute.objects.filter(fulfilment=fulfilment)
-                    .order_by("disputed_at", "id").values_list("reason", flat=True))
-    ledger_append(actor=actor, action="commitments.public_dispute_recorded", obj=clause,
-                  payload={"commitment": clause.commitment_id, "fulfilment": fulfilment.pk,
-                           "dispute": dispute.pk, "enterprises": len(disputes),
-                           "reason": reason})
+        raise ValidationError(
+            _("Your enterprise has already disputed this fulfilment; the unit has your reason."),
+            code="already_disputed",
+        )
+    dispute = PublicDispute.objects.create(
+        fulfilment=fulfilment, enterprise_id=enterprise_id, reason=reason, disputed_by=actor
+    )
+    disputes = list(
+        PublicDispute.objects.filter(fulfilment=fulfilment)
+        .order_by("disputed_at", "id")
+        .values_list("reason", flat=True)
+    )
+    ledger_append(
+        actor=actor,
+        action="commitments.public_dispute_recorded",
+        obj=clause,
+        payload={
+            "commitment": clause.commitment_id,
+            "fulfilment": fulfilment.pk,
+            "dispute": dispute.pk,
+            "enterprises": len(disputes),
+            "reason": reason,
+        },
+    )
     recipients = unit_officials(clause.commitment.unit_id)
     if recipients:
-        notify(recipients=recipients,
-               subject=format_lazy(gettext_lazy("An enterprise disputed the fulfilment of "
-                                                "“{title}”"), title=clause.commitment.title),
-               body=f"{clause.text}\n\n{reason}",
-               url=reverse("admin:commitments_clause_change", args=[clause.pk]),
-               dedup_key=f"commitments:public-dispute:{dispute.pk}")
+        notify(
+            recipients=recipients,
+            subject=format_lazy(
+                gettext_lazy("An enterprise disputed the fulfilment of “{title}”"),
+                title=clause.commitment.title,
+            ),
+            body=f"{clause.text}\n\n{reason}",
+            url=reverse("admin:commitments_clause_change", args=[clause.pk]),
+            dedup_key=f"commitments:public-dispute:{dispute.pk}",
+        )
     if len(disputes) < PUBLIC_DISPUTES_TO_DISPUTE:
         return fulfilment
     # Enough enterprises, each once: the clause is disputed, the rate counts it, the department
@@ -263,14 +351,23 @@ def _public_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
     # The enterprises' own words go to the unit and the department (supervision item), not on
     # the public page that shows the answer: it says only how many disputed.
     with translation.override(settings.LANGUAGE_CODE):
-        summary = ngettext("Disputed by %(n)d enterprise.", "Disputed by %(n)d enterprises.",
-                           len(disputes)) % {"n": len(disputes)}
+        summary = ngettext(
+            "Disputed by %(n)d enterprise.", "Disputed by %(n)d enterprises.", len(disputes)
+        ) % {"n": len(disputes)}
     fulfilment.answer, fulfilment.answer_reason = Answer.DISPUTED, summary
     fulfilment.answered_by, fulfilment.answered_at = actor, timezone.now()
     fulfilment.save(update_fields=["answer", "answer_reason", "answered_by", "answered_at"])
-    ledger_append(actor=actor, action="commitments.fulfilment_disputed", obj=clause, payload={
-        "commitment": clause.commitment_id, "fulfilment": fulfilment.pk, "reason": reasons,
-        "enterprises": len(disputes)})
+    ledger_append(
+        actor=actor,
+        action="commitments.fulfilment_disputed",
+        obj=clause,
+        payload={
+            "commitment": clause.commitment_id,
+            "fulfilment": fulfilment.pk,
+            "reason": reasons,
+            "enterprises": len(disputes),
+        },
+    )
     clause_supervise(clause=clause, cause=Cause.DISPUTED, detail=reasons)
     return fulfilment
 
@@ -285,28 +382,43 @@ def clause_supervise(*, clause: Clause, cause: str, detail: str = "") -> ClauseS
         # Stored text, read by the department: written in the site's language.
         with translation.override(settings.LANGUAGE_CODE):
             title = _("Commitment of %(unit)s: %(title)s, clause %(n)s") % {
-                "unit": commitment.unit.name, "title": commitment.title, "n": clause.number}
-        case = case_open(kind=KIND, actor=None, side=Side.SYSTEM, title=title[:200],
-                         description=f"{commitment.document_number}\n{clause.text}".strip())
+                "unit": commitment.unit.name,
+                "title": commitment.title,
+                "n": clause.number,
+            }
+        case = case_open(
+            kind=KIND,
+            actor=None,
+            side=Side.SYSTEM,
+            title=title[:200],
+            description=f"{commitment.document_number}\n{clause.text}".strip(),
+        )
         clause.case = case
         clause.save(update_fields=["case"])
     case = Case.objects.select_for_update().get(pk=clause.case_id)
-    item = supervision_open_automatic(case=case, source=ENGINE_SOURCE[cause],
-                                      unit=commitment.unit)
+    item = supervision_open_automatic(case=case, source=ENGINE_SOURCE[cause], unit=commitment.unit)
     if item is None:  # the engine holds one already (only if a row of ours was lost)
         return None
     # What the department must see achieved: the clause, and the enterprise's words if any.
     with translation.override(settings.LANGUAGE_CODE):
-        target = (_("Keep clause %(n)s (due %(due)s): %(text)s")
-                  % {"n": clause.number, "due": clause.due_date.isoformat(), "text": clause.text})
+        target = _("Keep clause %(n)s (due %(due)s): %(text)s") % {
+            "n": clause.number,
+            "due": clause.due_date.isoformat(),
+            "text": clause.text,
+        }
         if detail:
             target += "\n" + _("The enterprise disputes the fulfilment: %(reason)s") % {
-                "reason": detail}
+                "reason": detail
+            }
     item.target = target
     item.save(update_fields=["target"])
     row = ClauseSupervision.objects.create(clause=clause, cause=cause, item=item)
-    ledger_append(actor=None, action="commitments.supervision_opened", obj=clause,
-                  payload={"cause": cause, "item": item.pk, "case": case.pk, "detail": detail})
+    ledger_append(
+        actor=None,
+        action="commitments.supervision_opened",
+        obj=clause,
+        payload={"cause": cause, "item": item.pk, "case": case.pk, "detail": detail},
+    )
     return row
 
 
@@ -314,9 +426,11 @@ def clause_overdue_ids(*, today: datetime.date | None = None) -> list[int]:
     """Return the clauses past their (working-day) due date, not yet fulfilled, and not yet
     supervised for it."""
     today = today or timezone.localdate()
-    candidates = (Clause.objects.filter(status=ClauseStatus.PENDING, due_date__lt=today)
-                  .exclude(supervisions__cause=Cause.OVERDUE)
-                  .values_list("pk", "due_date"))
+    candidates = (
+        Clause.objects.filter(status=ClauseStatus.PENDING, due_date__lt=today)
+        .exclude(supervisions__cause=Cause.OVERDUE)
+        .values_list("pk", "due_date")
+    )
     return [pk for pk, due in candidates if next_working_day(due) < today]
 
 
@@ -324,9 +438,12 @@ def clause_escalate_overdue(*, clause_id: int) -> bool:
     """Send one overdue clause to supervision and tell its enterprise party; False when another
     run did, or it was kept."""
     with transaction.atomic():
-        clause = (Clause.objects.select_for_update(of=("self",), skip_locked=True)
-                  .select_related("commitment", "commitment__unit")
-                  .filter(pk=clause_id).first())
+        clause = (
+            Clause.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("commitment", "commitment__unit")
+            .filter(pk=clause_id)
+            .first()
+        )
         if clause is None or clause.status != ClauseStatus.PENDING:
             return False
         if effective_due_date(clause) >= timezone.localdate():
@@ -345,14 +462,25 @@ def _tell_party_overdue(clause: Clause) -> None:
     if not recipients:
         return
     commitment = clause.commitment
-    notify(recipients=recipients,
-           subject=format_lazy(gettext_lazy("{unit} has not kept a commitment to you by its due "
-                                            "date: the department now supervises it"),
-                               unit=commitment.unit),  # named in each reader's language
-           body=format_lazy(gettext_lazy("{title}, clause {n} (due {due}): {text}"),
-                            title=commitment.title, n=clause.number,
-                            due=clause.due_date.isoformat(), text=clause.text),
-           url=_page(clause), dedup_key=f"commitments:overdue:{clause.pk}")
+    notify(
+        recipients=recipients,
+        subject=format_lazy(
+            gettext_lazy(
+                "{unit} has not kept a commitment to you by its due "
+                "date: the department now supervises it"
+            ),
+            unit=commitment.unit,
+        ),  # named in each reader's language
+        body=format_lazy(
+            gettext_lazy("{title}, clause {n} (due {due}): {text}"),
+            title=commitment.title,
+            n=clause.number,
+            due=clause.due_date.isoformat(),
+            text=clause.text,
+        ),
+        url=_page(clause),
+        dedup_key=f"commitments:overdue:{clause.pk}",
+    )
 
 
 def clauses_scan_overdue() -> int:

@@ -11,15 +11,24 @@ PERIODIC_TASKS = [
         "name": "commitments: overdue clauses to supervision",
         "task": "policies.commitments.tasks.commitments_scan_overdue",
         "crontab": {"minute": "30", "hour": "2"},
-        "description": _("Send every commitment clause past its due date (a holiday moves it to "
-                         "the next working day) and not yet fulfilled to supervision (督办), once "
-                         "per clause."),
+        "description": _(
+            "Send every commitment clause past its due date (a holiday moves it to "
+            "the next working day) and not yet fulfilled to supervision (督办), once "
+            "per clause."
+        ),
     },
 ]
 
 
-@shared_task(acks_late=True, ignore_result=False, autoretry_for=(Exception,), retry_backoff=60,
-             max_retries=3, soft_time_limit=1500, time_limit=1800)
+@shared_task(
+    acks_late=True,
+    ignore_result=False,
+    autoretry_for=(Exception,),
+    retry_backoff=60,
+    max_retries=3,
+    soft_time_limit=1500,
+    time_limit=1800,
+)
 def commitments_scan_overdue() -> int:
     """Open the supervision items of overdue clauses; return how many. Safe to run twice."""
     return services.clauses_scan_overdue()

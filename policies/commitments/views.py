@@ -23,10 +23,13 @@ PAGE_SIZE = 20
 def commitment_list(request):
     """The commitments the reader may see, newest first, PAGE_SIZE a page (keyset: "older" and
     "newer", no count of the whole list)."""
-    page = keyset_page(selectors.commitments_visible_to(user=request.user), field="created_at",
-                       query=request.GET, size=PAGE_SIZE)
-    return render(request, "commitments/list.html",
-                  {"commitments": page.rows, "links": page.links})
+    page = keyset_page(
+        selectors.commitments_visible_to(user=request.user),
+        field="created_at",
+        query=request.GET,
+        size=PAGE_SIZE,
+    )
+    return render(request, "commitments/list.html", {"commitments": page.rows, "links": page.links})
 
 
 def _detail_context(request, commitment, dispute_forms=None):
@@ -37,13 +40,20 @@ def _detail_context(request, commitment, dispute_forms=None):
         latest = fulfilments[0] if fulfilments else None
         disputed_already = bool(latest and latest.pk in disputed)
         may_confirm, may_dispute = permissions.may_answer_now(
-            request.user, clause, disputed_already=disputed_already)
-        clauses.append({
-            "clause": clause, "latest": latest, "disputed_already": disputed_already,
-            "earlier": fulfilments[1:], "may_confirm": may_confirm, "may_dispute": may_dispute,
-            "dispute_form": (dispute_forms or {}).get(clause.pk) or (
-                DisputeForm(prefix=f"c{clause.pk}") if may_dispute else None),
-        })
+            request.user, clause, disputed_already=disputed_already
+        )
+        clauses.append(
+            {
+                "clause": clause,
+                "latest": latest,
+                "disputed_already": disputed_already,
+                "earlier": fulfilments[1:],
+                "may_confirm": may_confirm,
+                "may_dispute": may_dispute,
+                "dispute_form": (dispute_forms or {}).get(clause.pk)
+                or (DisputeForm(prefix=f"c{clause.pk}") if may_dispute else None),
+            }
+        )
     standing = selectors.policy_standing(commitment.policy) if commitment.policy_id else ""
     return {"commitment": commitment, "clauses": clauses, "policy_standing": standing}
 
@@ -58,8 +68,11 @@ def commitment_detail(request, pk):
 
 def _visible_clause(request, pk):
     commitment_ids = selectors.commitments_visible_to(user=request.user).values("pk")
-    clause = (Clause.objects.select_related("commitment")
-              .filter(pk=pk, commitment__in=commitment_ids).first())
+    clause = (
+        Clause.objects.select_related("commitment")
+        .filter(pk=pk, commitment__in=commitment_ids)
+        .first()
+    )
     if clause is None:
         raise Http404(_("Not found."))
     return clause
@@ -87,8 +100,9 @@ def clause_dispute(request, pk):
     form = DisputeForm(request.POST, prefix=f"c{clause.pk}")
     if form.is_valid():
         try:
-            services.fulfilment_dispute(actor=request.user, clause=clause,
-                                        reason=form.cleaned_data["reason"])
+            services.fulfilment_dispute(
+                actor=request.user, clause=clause, reason=form.cleaned_data["reason"]
+            )
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("commitments:detail", clause.commitment_id)
@@ -97,21 +111,36 @@ def clause_dispute(request, pk):
         else:
             clause.refresh_from_db(fields=["status"])
             if clause.commitment.enterprise_id is None and clause.status != ClauseStatus.DISPUTED:
-                messages.success(request, _(
-                    "Your dispute was sent to %(unit)s. A commitment made to every enterprise "
-                    "counts as disputed, and the department supervises (督办) it, once "
-                    "%(n)d enterprises dispute the same fulfilment.")
-                    % {"unit": clause.commitment.unit.display_name,
-                       "n": PUBLIC_DISPUTES_TO_DISPUTE})
+                messages.success(
+                    request,
+                    _(
+                        "Your dispute was sent to %(unit)s. A commitment made to every enterprise "
+                        "counts as disputed, and the department supervises (督办) it, once "
+                        "%(n)d enterprises dispute the same fulfilment."
+                    )
+                    % {
+                        "unit": clause.commitment.unit.display_name,
+                        "n": PUBLIC_DISPUTES_TO_DISPUTE,
+                    },
+                )
             else:
-                messages.success(request, _("Your dispute was sent to %(unit)s and to the "
-                                            "department, which supervises (督办) the "
-                                            "commitment.")
-                                 % {"unit": clause.commitment.unit.display_name})
+                messages.success(
+                    request,
+                    _(
+                        "Your dispute was sent to %(unit)s and to the "
+                        "department, which supervises (督办) the "
+                        "commitment."
+                    )
+                    % {"unit": clause.commitment.unit.display_name},
+                )
             return redirect("commitments:detail", clause.commitment_id)
     commitment = selectors.commitment_with_clauses(user=request.user, pk=clause.commitment_id)
-    return render(request, "commitments/detail.html",
-                  _detail_context(request, commitment, {clause.pk: form}), status=400)
+    return render(
+        request,
+        "commitments/detail.html",
+        _detail_context(request, commitment, {clause.pk: form}),
+        status=400,
+    )
 
 
 @login_required
@@ -119,11 +148,16 @@ def clause_dispute(request, pk):
 def evidence_download(request, pk):
     commitment_ids = selectors.commitments_visible_to(user=request.user).values("pk")
     evidence = EvidenceFile.objects.filter(
-        pk=pk, fulfilment__clause__commitment__in=commitment_ids).first()
+        pk=pk, fulfilment__clause__commitment__in=commitment_ids
+    ).first()
     if evidence is None:
         raise Http404(_("Not found."))
-    return FileResponse(evidence.file.open("rb"), as_attachment=True,
-                        filename=evidence.original_name, content_type=evidence.content_type)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
 
 
 @require_GET

@@ -28,14 +28,18 @@ def test_enterprise_disputes_a_fulfilment_on_a_phone(phone_page, live_server, ax
     unit = UnitFactory(code="swj-e2e", name="区商务局", name_en="District Commerce Bureau")
     official = unit_official(unit, full_name="李经办")
     c = commitment(unit=unit, title="智能制造产业园项目投资协议", due=datetime.date(2026, 6, 30))
-    boss = enterprise_user(c.enterprise, email="boss@yuanqu.example.cn", full_name="陈总",
-                           language="zh-hans")
+    boss = enterprise_user(
+        c.enterprise, email="boss@yuanqu.example.cn", full_name="陈总", language="zh-hans"
+    )
     EmailAddress.objects.create(user=boss, email=boss.email, verified=True, primary=True)
     clause = c.clauses.get()
-    services.fulfilment_record(actor=official, clause=clause,
-                               note="落户奖励100万元已于2026年6月28日拨付。",
-                               fulfilled_on=datetime.date(2026, 6, 28),
-                               files=[upload("拨付凭证.pdf", PDF_BYTES, "application/pdf")])
+    services.fulfilment_record(
+        actor=official,
+        clause=clause,
+        note="落户奖励100万元已于2026年6月28日拨付。",
+        fulfilled_on=datetime.date(2026, 6, 28),
+        files=[upload("拨付凭证.pdf", PDF_BYTES, "application/pdf")],
+    )
 
     sign_in(page, base, boss.email)
     page.goto(base + "/inbox/")
@@ -81,8 +85,7 @@ def test_an_official_records_evidence_in_the_admin(page, live_server, axe_check,
     base = live_server.url
     unit = UnitFactory(code="swj-e2e2", name="区商务局", name_en="District Commerce Bureau")
     official = unit_official(unit, full_name="李经办")
-    EmailAddress.objects.create(user=official, email=official.email, verified=True,
-                                primary=True)
+    EmailAddress.objects.create(user=official, email=official.email, verified=True, primary=True)
     secret = activate_totp(official)
     c = commitment(unit=unit, title="智能制造产业园项目投资协议")
     boss = enterprise_user(c.enterprise)

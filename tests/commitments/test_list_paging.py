@@ -31,7 +31,8 @@ def public_commitments(n: int, unit=None) -> list[Commitment]:
         c = commitment(unit=unit, kind=CommitmentKind.PUBLIC_SERVICE, title=TITLE.format(i))
         # distinct times, and two equal ones: the id breaks the tie
         Commitment.objects.filter(pk=c.pk).update(
-            created_at=start + datetime.timedelta(minutes=i if i != 1 else 0))
+            created_at=start + datetime.timedelta(minutes=i if i != 1 else 0)
+        )
         made.append(c)
     return made
 

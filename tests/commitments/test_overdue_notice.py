@@ -26,11 +26,15 @@ LATE = local_dt(2026, 12, 2, 2, 30)
 def test_each_member_is_told_once_in_their_language_even_when_the_job_runs_twice():
     official = unit_official()
     official.unit.name, official.unit.name_zh_hant, official.unit.name_en = (
-        "区商务局", "區商務局", "District Commerce Bureau")
+        "区商务局",
+        "區商務局",
+        "District Commerce Bureau",
+    )
     official.unit.save()
     c = commitment(unit=official.unit, due=DUE, title="总部落户协议")
-    members = {lang: enterprise_user(c.enterprise, language=lang)
-               for lang in ("zh-hans", "zh-hant", "en")}
+    members = {
+        lang: enterprise_user(c.enterprise, language=lang) for lang in ("zh-hans", "zh-hant", "en")
+    }
     with time_machine.travel(LATE, tick=False):
         assert services.clauses_scan_overdue() == 1
         assert services.clauses_scan_overdue() == 0

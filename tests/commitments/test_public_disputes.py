@@ -39,12 +39,21 @@ def figures(html: str, code: str) -> dict[str, str]:
 def public():
     """A public service commitment, due 30 June, kept on 1 June."""
     official = unit_official()
-    c = commitment(unit=official.unit, kind=CommitmentKind.PUBLIC_SERVICE, title="办照一日办结",
-                   due=datetime.date(2026, 6, 30))
+    c = commitment(
+        unit=official.unit,
+        kind=CommitmentKind.PUBLIC_SERVICE,
+        title="办照一日办结",
+        due=datetime.date(2026, 6, 30),
+    )
     clause = c.clauses.get()
     with time_machine.travel(NOW, tick=False):
-        services.fulfilment_record(actor=official, clause=clause, note="全部一日办结。",
-                                   fulfilled_on=datetime.date(2026, 6, 1), files=[])
+        services.fulfilment_record(
+            actor=official,
+            clause=clause,
+            note="全部一日办结。",
+            fulfilled_on=datetime.date(2026, 6, 1),
+            files=[],
+        )
     return c, clause, official
 
 
@@ -66,7 +75,9 @@ def test_the_same_enterprise_disputes_once_even_through_another_account(public):
     clause.refresh_from_db()
     assert clause.status == ClauseStatus.FULFILLED
     # The unit is told of the one dispute, once.
-    assert Notification.objects.filter(recipient=official, subject__contains="disputed").count() == 1
+    assert (
+        Notification.objects.filter(recipient=official, subject__contains="disputed").count() == 1
+    )
 
 
 def test_a_reason_is_required(public):
@@ -94,8 +105,14 @@ def test_the_rate_counts_it_disputed_only_at_the_threshold_of_distinct_enterpris
 
         services.fulfilment_dispute(actor=users[-1], clause=clause, reason=reasons[-1])
         html = client.get("/commitments/rates/").content.decode()
-    assert figures(html, code) == {"rate": "0.0%", "on_time": "0", "late": "0", "overdue": "0",
-                                   "disputed": "1", "not_due": "0"}
+    assert figures(html, code) == {
+        "rate": "0.0%",
+        "on_time": "0",
+        "late": "0",
+        "overdue": "0",
+        "disputed": "1",
+        "not_due": "0",
+    }
     clause.refresh_from_db()
     assert clause.status == ClauseStatus.DISPUTED
     item = SupervisionItem.objects.get()
@@ -133,21 +150,26 @@ def test_the_page_and_the_api_tell_an_enterprise_it_has_disputed(client, public)
     client.force_login(user)
     page = client.get(f"/commitments/{c.pk}/").content.decode()
     assert "Send my dispute" in page
-    sent = client.post(f"/commitments/clauses/{clause.pk}/dispute/",
-                       {f"c{clause.pk}-reason": "我办了三天。"}, follow=True).content.decode()
+    sent = client.post(
+        f"/commitments/clauses/{clause.pk}/dispute/",
+        {f"c{clause.pk}-reason": "我办了三天。"},
+        follow=True,
+    ).content.decode()
     assert "once 3 enterprises dispute the same fulfilment" in sent
     assert "Your enterprise has disputed this fulfilment" in sent
     assert "Send my dispute" not in sent
     api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(user)
-    again = api.post(f"/api/v1/commitments/clauses/{clause.pk}/dispute/", {"reason": "再说一次"},
-                     format="json")
+    again = api.post(
+        f"/api/v1/commitments/clauses/{clause.pk}/dispute/", {"reason": "再说一次"}, format="json"
+    )
     assert again.status_code == 400
     assert "already disputed" in again.json()["error"]["message"]
     other = APIClient()
     other.force_authenticate(enterprise_user())
-    ok = other.post(f"/api/v1/commitments/clauses/{clause.pk}/dispute/", {"reason": "我也是"},
-                    format="json")
+    ok = other.post(
+        f"/api/v1/commitments/clauses/{clause.pk}/dispute/", {"reason": "我也是"}, format="json"
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "fulfilled"
 
 
@@ -156,8 +178,9 @@ def test_an_agreements_own_party_still_disputes_alone():
     c = commitment(unit=official.unit)
     clause = c.clauses.get()
     services.fulfilment_record(actor=official, clause=clause, note="已拨付。", files=[])
-    services.fulfilment_dispute(actor=enterprise_user(c.enterprise), clause=clause,
-                                reason="只到账一半。")
+    services.fulfilment_dispute(
+        actor=enterprise_user(c.enterprise), clause=clause, reason="只到账一半。"
+    )
     clause.refresh_from_db()
     assert clause.status == ClauseStatus.DISPUTED and SupervisionItem.objects.count() == 1
     assert not PublicDispute.objects.exists()

@@ -43,8 +43,12 @@ def test_recording_tells_the_enterprise_and_is_ledgered(agreement):
     assert [f.original_name for f in fulfilment.files.all()] == ["拨付凭证.pdf"]
     notice = Notification.objects.get(recipient=member)
     assert "please confirm or dispute" in notice.subject and notice.url == f"/commitments/{c.pk}/"
-    assert LedgerEntry.objects.filter(action="commitments.fulfilment_recorded",
-                                      object_id=str(clause.pk)).count() == 1
+    assert (
+        LedgerEntry.objects.filter(
+            action="commitments.fulfilment_recorded", object_id=str(clause.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_a_disputed_fulfilment_opens_one_supervision_item(agreement):
@@ -59,7 +63,9 @@ def test_a_disputed_fulfilment_opens_one_supervision_item(agreement):
     assert ClauseSupervision.objects.get(clause=clause).cause == Cause.DISPUTED
     # The department reads what is disputed on the item itself (in the site's language).
     assert "资金只到账一半。" in item.target and "给予落户奖励100万元" in item.target
-    assert Notification.objects.filter(recipient=official, subject__contains="disputed").count() == 1
+    assert (
+        Notification.objects.filter(recipient=official, subject__contains="disputed").count() == 1
+    )
     assert LedgerEntry.objects.filter(action="commitments.fulfilment_disputed").count() == 1
     # Evidence again, disputed again: still one item for the dispute.
     _record(official, clause, files=[])
@@ -103,12 +109,20 @@ def test_an_official_of_another_unit_or_the_department_cannot_record(agreement):
 def test_bad_input_is_refused_and_nothing_is_half_saved(agreement):
     c, clause, official, member = agreement
     with pytest.raises(ValidationError) as exc:
-        _record(official, clause, files=[upload("凭证.pdf", PDF_BYTES, "application/pdf"),
-                                         upload("setup.pdf", EXE_BYTES, "application/pdf")])
+        _record(
+            official,
+            clause,
+            files=[
+                upload("凭证.pdf", PDF_BYTES, "application/pdf"),
+                upload("setup.pdf", EXE_BYTES, "application/pdf"),
+            ],
+        )
     assert "“setup.pdf” is not a file type we accept" in exc.value.message_dict["files"][0]
     with pytest.raises(ValidationError) as exc:
         _record(official, clause, fulfilled_on=datetime.date.today() + datetime.timedelta(days=2))
-    assert exc.value.message_dict["fulfilled_on"] == ["The fulfilment date cannot be in the future."]
+    assert exc.value.message_dict["fulfilled_on"] == [
+        "The fulfilment date cannot be in the future."
+    ]
     with pytest.raises(ValidationError) as exc:
         _record(official, clause, note="   ")
     assert exc.value.message_dict["note"] == ["Say what was done to keep this commitment."]
@@ -120,7 +134,8 @@ def test_bad_input_is_refused_and_nothing_is_half_saved(agreement):
     with pytest.raises(ValidationError) as exc:
         services.fulfilment_dispute(actor=member, clause=clause, reason=" ")
     assert exc.value.message_dict["reason"] == [
-        "Say why you dispute the fulfilment, so the unit can act on it."]
+        "Say why you dispute the fulfilment, so the unit can act on it."
+    ]
     clause.refresh_from_db()
     assert clause.status == ClauseStatus.FULFILLED and not SupervisionItem.objects.exists()
 

@@ -25,8 +25,7 @@ def test_the_overdue_job_queued_twice_opens_one_item(celery_worker):
     with time_machine.travel(local_dt(2026, 12, 2, 2, 30), tick=True):
         tasks.commitments_scan_overdue.delay()
         tasks.commitments_scan_overdue.delay()
-        runs = celery_worker.wait_for_runs("policies.commitments.tasks.commitments_scan_overdue",
-                                           2)
+        runs = celery_worker.wait_for_runs("policies.commitments.tasks.commitments_scan_overdue", 2)
     assert [r.state for r in runs] == ["SUCCESS", "SUCCESS"]
     assert sorted(r.retval for r in runs) == [0, 1]
     item = wait_until(lambda: SupervisionItem.objects.first())
@@ -38,6 +37,9 @@ def test_the_overdue_job_queued_twice_opens_one_item(celery_worker):
 
 
 def test_the_job_is_declared_for_beat_daily():
-    entry = next(e for e in declared_periodic_tasks()
-                 if e["task"] == "policies.commitments.tasks.commitments_scan_overdue")
+    entry = next(
+        e
+        for e in declared_periodic_tasks()
+        if e["task"] == "policies.commitments.tasks.commitments_scan_overdue"
+    )
     assert entry["crontab"] == {"minute": "30", "hour": "2"}

@@ -37,8 +37,8 @@ class PolicyRefOut(serializers.Serializer):
     document_number = serializers.CharField()
     status = serializers.ChoiceField(choices=PolicyStatus.choices)
     in_force = serializers.SerializerMethodField(
-        help_text="In force today (false when repealed, superseded, expired or not yet in "
-                  "force).")
+        help_text="In force today (false when repealed, superseded, expired or not yet in force)."
+    )
     page = serializers.SerializerMethodField(help_text="The policy's page on this site (a path).")
 
     def get_in_force(self, obj) -> bool:
@@ -53,8 +53,11 @@ class CommitmentListOut(serializers.Serializer):
     kind = serializers.CharField()
     title = serializers.CharField()
     document_number = serializers.CharField()
-    policy = PolicyRefOut(allow_null=True, help_text="Support policies only: the policy in the "
-                          "library, or null (then the document number names it).")
+    policy = PolicyRefOut(
+        allow_null=True,
+        help_text="Support policies only: the policy in the "
+        "library, or null (then the document number names it).",
+    )
     unit = serializers.CharField(source="unit.display_name")
     enterprise = serializers.CharField(source="enterprise.name", allow_null=True, default=None)
 
@@ -66,8 +69,9 @@ class CommitmentOut(CommitmentListOut):
 
 
 class HandledClauseFilterIn(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ClauseStatus.choices, required=False,
-                                     help_text="Only clauses in this status.")
+    status = serializers.ChoiceField(
+        choices=ClauseStatus.choices, required=False, help_text="Only clauses in this status."
+    )
 
 
 class HandledClauseOut(serializers.Serializer):
@@ -78,28 +82,37 @@ class HandledClauseOut(serializers.Serializer):
     number = serializers.IntegerField()
     text = serializers.CharField()
     due_date = serializers.DateField()
-    falls_due_on = serializers.DateField(allow_null=True, help_text="The due date moved past "
-                                         "holidays to the next working day; null: the due date.")
+    falls_due_on = serializers.DateField(
+        allow_null=True,
+        help_text="The due date moved past holidays to the next working day; null: the due date.",
+    )
     status = serializers.ChoiceField(choices=ClauseStatus.choices)
     fulfilled_on = serializers.DateField(allow_null=True)
     commitment = serializers.IntegerField(source="commitment_id")
     commitment_title = serializers.CharField(source="commitment.title")
     kind = serializers.ChoiceField(choices=CommitmentKind.choices, source="commitment.kind")
     unit = serializers.CharField(source="commitment.unit.display_name")
-    enterprise = serializers.CharField(source="commitment.enterprise.name", allow_null=True,
-                                       default=None)
+    enterprise = serializers.CharField(
+        source="commitment.enterprise.name", allow_null=True, default=None
+    )
 
 
 class FulfilmentIn(serializers.Serializer):
     """What the responsible unit did to keep a clause, and its evidence."""
 
     note = serializers.CharField(max_length=5000, help_text="What was done to keep the clause.")
-    fulfilled_on = serializers.DateField(required=False, allow_null=True, default=None,
-                                         help_text="When it was done (today if omitted); never "
-                                                   "in the future.")
+    fulfilled_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When it was done (today if omitted); never in the future.",
+    )
     files = serializers.ListField(
-        child=serializers.FileField(allow_empty_file=True), required=False, default=list,
-        help_text="Evidence files (multipart only), checked by their content.")
+        child=serializers.FileField(allow_empty_file=True),
+        required=False,
+        default=list,
+        help_text="Evidence files (multipart only), checked by their content.",
+    )
 
 
 class FulfilmentJsonIn(FulfilmentIn):
@@ -120,5 +133,7 @@ class UnitRateOut(serializers.Serializer):
     overdue = serializers.IntegerField()
     disputed = serializers.IntegerField()
     not_due = serializers.IntegerField()
-    rate = serializers.FloatField(allow_null=True, help_text="Percent kept on time among the "
-                                  "clauses due; null when none is due.")
+    rate = serializers.FloatField(
+        allow_null=True,
+        help_text="Percent kept on time among the clauses due; null when none is due.",
+    )

@@ -78,8 +78,11 @@ class HandledClauseListView(ListAPIView):
             qs = qs.filter(status=data.validated_data["status"])
         return qs
 
-    @extend_schema(tags=[TAG], summary="List the clauses your unit is responsible for",
-                   parameters=[s.HandledClauseFilterIn])
+    @extend_schema(
+        tags=[TAG],
+        summary="List the clauses your unit is responsible for",
+        parameters=[s.HandledClauseFilterIn],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -119,19 +122,23 @@ class Refused(exceptions.APIException):
 
 
 RECORD_ERRORS = {
-    400: OpenApiResponse(description="Bad input (no note, a date in the future, a file type "
-                                     "not accepted), or the clause's status does not allow it "
-                                     "(already fulfilled and awaiting the enterprise, or "
-                                     "confirmed)."),
+    400: OpenApiResponse(
+        description="Bad input (no note, a date in the future, a file type "
+        "not accepted), or the clause's status does not allow it "
+        "(already fulfilled and awaiting the enterprise, or "
+        "confirmed)."
+    ),
     403: OpenApiResponse(description="Not an official of the commitment's responsible unit."),
     404: OpenApiResponse(description="No such clause, or not one you may see."),
 }
 
 
 @extend_schema(
-    tags=[TAG], summary="Record a clause's fulfilment with its evidence — responsible unit",
+    tags=[TAG],
+    summary="Record a clause's fulfilment with its evidence — responsible unit",
     request={"multipart/form-data": s.FulfilmentIn, "application/json": s.FulfilmentJsonIn},
-    responses={201: s.ClauseOut, **RECORD_ERRORS})
+    responses={201: s.ClauseOut, **RECORD_ERRORS},
+)
 class ClauseRecordView(APIView):
     """The responsible unit's official records what was done, as in the admin (the same
     service and permission rule); the enterprise party is asked to confirm or dispute it."""
@@ -150,10 +157,13 @@ class ClauseRecordView(APIView):
         data = s.FulfilmentIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.fulfilment_record(actor=request.user, clause=clause,
-                                       note=data.validated_data["note"],
-                                       fulfilled_on=data.validated_data["fulfilled_on"],
-                                       files=data.validated_data["files"])
+            services.fulfilment_record(
+                actor=request.user,
+                clause=clause,
+                note=data.validated_data["note"],
+                fulfilled_on=data.validated_data["fulfilled_on"],
+                files=data.validated_data["files"],
+            )
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except ValidationError as exc:
@@ -185,8 +195,9 @@ class ClauseDisputeView(APIView):
         data = s.DisputeIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.fulfilment_dispute(actor=request.user, clause=clause,
-                                        reason=data.validated_data["reason"])
+            services.fulfilment_dispute(
+                actor=request.user, clause=clause, reason=data.validated_data["reason"]
+            )
         except ValidationError as exc:
             raise _refusal(exc) from exc
         clause.refresh_from_db()
