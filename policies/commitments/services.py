@@ -281,6 +281,13 @@ def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
         obj=clause,
         payload={"commitment": clause.commitment_id, "fulfilment": fulfilment.pk, "reason": reason},
     )
+    _tell_unit_of_dispute(clause, reason, dedup_key=f"commitments:disputed:{fulfilment.pk}")
+    clause_supervise(clause=clause, cause=Cause.DISPUTED, detail=reason)
+    return fulfilment
+
+
+def _tell_unit_of_dispute(clause: Clause, reason: str, *, dedup_key: str) -> None:
+    """Tell the responsible unit's officials that an enterprise disputed a fulfilment."""
     recipients = unit_officials(clause.commitment.unit_id)
     if recipients:
         notify(
@@ -291,10 +298,8 @@ def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
             ),
             body=f"{clause.text}\n\n{reason}",
             url=reverse("admin:commitments_clause_change", args=[clause.pk]),
-            dedup_key=f"commitments:disputed:{fulfilment.pk}",
+            dedup_key=dedup_key,
         )
-    clause_supervise(clause=clause, cause=Cause.DISPUTED, detail=reason)
-    return fulfilment
 
 
 def _public_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
@@ -329,18 +334,7 @@ def _public_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
             "reason": reason,
         },
     )
-    recipients = unit_officials(clause.commitment.unit_id)
-    if recipients:
-        notify(
-            recipients=recipients,
-            subject=format_lazy(
-                gettext_lazy("An enterprise disputed the fulfilment of “{title}”"),
-                title=clause.commitment.title,
-            ),
-            body=f"{clause.text}\n\n{reason}",
-            url=reverse("admin:commitments_clause_change", args=[clause.pk]),
-            dedup_key=f"commitments:public-dispute:{dispute.pk}",
-        )
+    _tell_unit_of_dispute(clause, reason, dedup_key=f"commitments:public-dispute:{dispute.pk}")
     if len(disputes) < PUBLIC_DISPUTES_TO_DISPUTE:
         return fulfilment
     # Enough enterprises, each once: the clause is disputed, the rate counts it, the department
