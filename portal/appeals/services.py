@@ -5,7 +5,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,24 +42,21 @@ def appeal_submit(*, submitter, title: str, description: str, category, subtype:
     # One submit per person at a time, so the duplicate check below cannot be raced.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_000_301, submitter.pk])
-    # One query for both: the form's own earlier case, or the same text filed a moment ago.
-    same_text = Q(title=(title or "").strip(), description=(description or "").strip(),
-                  submitted_at__gte=timezone.now() - DUPLICATE_WINDOW) & ~Q(
-        status__in=FINAL_STATUSES)
-    if submission_key:
-        own = Q(submission_key=submission_key)
-        earlier = (Case.objects.filter(own | same_text, submitter=submitter)
-                   .order_by(ExpressionWrapper(own, output_field=BooleanField()).desc(),
-                             "-submitted_at"))
-    else:
-        earlier = Case.objects.filter(same_text, submitter=submitter).order_by("-submitted_at")
-    earlier = earlier.values_list("pk", "reference", "submission_key").first()
-    if earlier and submission_key and earlier[2] == submission_key:
-        raise AlreadySubmitted(earlier[0], earlier[1])
+    if submission_key:  # the form's own earlier case (the unique index on the key)
+        own = (Case.objects.filter(submission_key=submission_key, submitter=submitter)
+               .values_list("pk", "reference").first())
+        if own:
+            raise AlreadySubmitted(*own)
+    # Asked apart: in one query with an OR, PostgreSQL read every case of the submitter (the
+    # key's condition kept the submitted-at range out of the index scan: 3 ms at 2,600 cases).
+    earlier = (Case.objects.filter(
+        submitter=submitter, title=(title or "").strip(), description=(description or "").strip(),
+        submitted_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).exclude(status__in=FINAL_STATUSES).values_list("reference", flat=True).first())
     if earlier:
         raise ValidationError(
             _("You submitted this appeal a moment ago as %(ref)s; it is already on its way.")
-            % {"ref": earlier[1]}, code="duplicate",
+            % {"ref": earlier}, code="duplicate",
         )
     return case_open(kind=KIND, actor=submitter, submitter=submitter,
                      enterprise=submitter.enterprise, title=title, description=description,

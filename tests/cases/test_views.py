@@ -105,9 +105,9 @@ def test_submitting_runs_a_fixed_number_of_queries(client, submitter, category,
     # with their savepoints) and the user came without its enterprise (issue 13): 28. Then 23:
     # the step's two notices are one write (one dedup check, one insert, one savepoint), and
     # the engine settings and deadline rules come from the process's memory. 22: the user's
-    # permissions are kept under the version their row carries (issue 13). 19: the form's key
-    # is found with the duplicate check (one query) and stored on the case, not in the session.
-    assert len(sql) == 19
+    # permissions are kept under the version their row carries (issue 13). 20: the form's key
+    # is looked up on its own index and stored on the case; the session is no longer written.
+    assert len(sql) == 20
     assert Case.objects.filter(search_vector__isnull=False).count() == 2
 
 
