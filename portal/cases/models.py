@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +104,7 @@ class Category(models.Model):
 CONFIG_MEMO_SECONDS = 10
 SETTINGS_MEMO_KEY = "cases:engine-settings"
 DEADLINE_RULES_MEMO_KEY = "cases:deadline-rules"
+DEPARTMENT_MEMO_KEY = "cases:department-staff"  # services._steps.department_staff
 
 
 class DeadlineRule(models.Model):
@@ -612,3 +613,16 @@ for _model in (EngineSettings, DeadlineRule):
     post_save.connect(_forget_config, sender=_model, dispatch_uid=f"forget-config-{_model.__name__}")
     post_delete.connect(_forget_config, sender=_model,
                         dispatch_uid=f"forget-config-{_model.__name__}")
+
+
+def _forget_department(sender, **kwargs):
+    caches["fragments"].delete(DEPARTMENT_MEMO_KEY)
+
+
+# Whatever may change who holds a permission: a person (active or not, deleted), a role, the
+# roles a person holds, a role's or a person's permissions (by label: models of other apps).
+for _label in ("accounts.User", "auth.Group"):
+    post_save.connect(_forget_department, sender=_label, dispatch_uid=f"forget-dept-{_label}")
+    post_delete.connect(_forget_department, sender=_label, dispatch_uid=f"forget-dept-{_label}")
+for _label in ("accounts.User_groups", "accounts.User_user_permissions", "auth.Group_permissions"):
+    m2m_changed.connect(_forget_department, sender=_label, dispatch_uid=f"forget-dept-{_label}")

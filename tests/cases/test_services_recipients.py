@@ -6,10 +6,14 @@ at district scale: most of a 1.9 s submission)."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.accounts.roles import Role, role_revoke
+from portal.cases.models import DEPARTMENT_MEMO_KEY
 from portal.cases.services import _steps
+from portal.notifications.models import Notification
 from tests.factories import UserFactory, department_staff, enterprise_user, unit_official
 
 from .factories import submit_case
@@ -34,6 +38,8 @@ def test_a_submission_costs_the_same_queries_however_many_users_there_are():
     submit_case(submitter)  # warm: reference counter row, deadline rules, the calendar
 
     def run() -> list[str]:
+        # the department's staff are read again, not taken from the process's memory
+        caches["fragments"].delete(DEPARTMENT_MEMO_KEY)
         with CaptureQueriesContext(connection) as queries:
             submit_case(submitter)
         return [q["sql"] for q in queries]
@@ -47,3 +53,23 @@ def test_a_submission_costs_the_same_queries_however_many_users_there_are():
     users = [sql for sql in many if sql.startswith('SELECT "accounts_user"."id"')]
     assert users and all("DISTINCT" not in sql and '"accounts_user"."id" IN (' in sql
                          for sql in users)
+
+
+def test_the_department_kept_in_memory_follows_every_change_of_roles():
+    """The department's staff are kept in the process's memory between submissions; whoever
+    is given or loses the role, or is made inactive, is told (or not) from the next one."""
+    first = department_staff()
+    submitter = enterprise_user()
+
+    def told(case) -> set:
+        return set(Notification.objects.filter(url__contains=f"/{case.pk}/")
+                   .exclude(recipient=submitter).values_list("recipient_id", flat=True))
+
+    assert told(submit_case(submitter, title="一")) == {first.pk}
+    second = department_staff()                      # a role given
+    assert told(submit_case(submitter, title="二")) == {first.pk, second.pk}
+    first.is_active = False                          # a person made inactive
+    first.save(update_fields=["is_active"])
+    assert told(submit_case(submitter, title="三")) == {second.pk}
+    role_revoke(user=second, role=Role.DEPARTMENT_STAFF)   # a role taken away
+    assert told(submit_case(submitter, title="四")) == set()

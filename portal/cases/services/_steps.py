@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
@@ -24,7 +25,15 @@ from portal.notifications.services import Message, notify_many
 from .. import deadlines, permissions
 from ..constants import ACTION_VERBS, Action, Stage
 from ..kinds import Side, kind_spec
-from ..models import Case, CaseCounter, CaseEvent, CaseReminder, EngineSettings
+from ..models import (
+    CONFIG_MEMO_SECONDS,
+    DEPARTMENT_MEMO_KEY,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseReminder,
+    EngineSettings,
+)
 from ..signals import case_changed
 
 logger = logging.getLogger("portal.cases")
@@ -108,7 +117,16 @@ def users_with_perm(dotted: str):
 
 
 def department_staff() -> list:
-    return list(users_with_perm("orgs.supervise_all_units"))
+    """The department's active staff, told of every new case: read on every submission, so
+    kept in this process's memory for CONFIG_MEMO_SECONDS as the engine settings are (ADR
+    0015). Anyone's roles changed, a user or role saved or deleted drops it in this process at
+    once (models._forget_department); another process sees the change within those seconds."""
+    memo = caches["fragments"]
+    staff = memo.get(DEPARTMENT_MEMO_KEY)
+    if staff is None:
+        staff = list(users_with_perm("orgs.supervise_all_units"))
+        memo.set(DEPARTMENT_MEMO_KEY, staff, CONFIG_MEMO_SECONDS)
+    return staff
 
 
 def unit_officials(unit_id) -> list:
