@@ -11,6 +11,8 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, JsonRespons
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -163,9 +165,32 @@ class FulfilmentInline(admin.StackedInline):
         "answer_reason",
         "answered_by",
         "answered_at",
+        "public_disputes",
     ]
     readonly_fields = fields
     can_delete = False
+
+    def get_queryset(self, request):
+        # each row's files and disputes read once for the whole inline, not once a row
+        return super().get_queryset(request).prefetch_related("files", "public_disputes")
+
+    @admin.display(description=gettext_lazy("Disputes by enterprises"))
+    def public_disputes(self, obj):
+        """A public commitment's disputes, each with its reason and day (not the enterprise's
+        name: the unit learns what is wrong, not who said it), before and after the count at
+        which the clause counts as disputed."""
+        rows = sorted(obj.public_disputes.all(), key=lambda d: (d.disputed_at, d.pk))
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} — {}",
+                (
+                    (date_format(timezone.localtime(d.disputed_at), "SHORT_DATE_FORMAT"), d.reason)
+                    for d in rows
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description=gettext_lazy("Evidence files"))
     def evidence(self, obj):

@@ -184,3 +184,30 @@ def test_an_agreements_own_party_still_disputes_alone():
     clause.refresh_from_db()
     assert clause.status == ClauseStatus.DISPUTED and SupervisionItem.objects.count() == 1
     assert not PublicDispute.objects.exists()
+
+
+def test_the_clause_page_in_the_admin_shows_each_dispute_without_who_sent_it(client, public):
+    """Before the threshold the unit sees the disputes on the clause's page: each reason and
+    day, never the enterprise; the page's queries do not grow with the disputes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.totp import activate_totp
+
+    c, clause, official = public
+    activate_totp(official)
+    client.force_login(official)
+    url = f"/admin/commitments/clause/{clause.pk}/change/"
+    client.get(url)  # the first page after signing in records the session and the TOTP check
+    counts, disputers = [], []
+    for reason in ["我办了三天。", "窗口说系统故障。"]:
+        disputers.append(enterprise_user())
+        services.fulfilment_dispute(actor=disputers[-1], clause=clause, reason=reason)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        counts.append(len(queries))
+        assert reason in page
+    assert counts[0] == counts[1]
+    assert "我办了三天。" in page and "窗口说系统故障。" in page
+    for user in disputers:
+        assert user.enterprise.name not in page and user.get_full_name() not in page
