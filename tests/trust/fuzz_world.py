@@ -9,6 +9,8 @@ from rest_framework.authtoken.models import Token
 
 from complaints import services as complaint_services
 from complaints.constants import Misconduct
+from policies import services as policy_services
+from policies.models import Topic
 from portal.cases.models import Category
 from portal.notifications.models import Notification
 from portal.orgs.models import JoinRequest, Unit
@@ -23,6 +25,7 @@ from tests.cases.factories import (
 from tests.commitments.factories import commitment
 from tests.complaints.factories import desk_staff
 from tests.factories import UnitFactory, UserFactory, enterprise_user, unit_official
+from tests.policies.factories import make_policy
 
 ROLES = ("enterprise", "official", "department", "anonymous")
 
@@ -84,9 +87,17 @@ def build_world() -> World:
     for notification in Notification.objects.filter(recipient__in=[admin, official, desk]):
         world.ids.append((r"^/api/v1/notifications/\{id\}/", {"id": notification.pk}))
 
+    # A policy in force the enterprise's facts leave undecided, for supplying facts and
+    # marking it not relevant; a topic to subscribe to.
+    policy = make_policy(unit=unit)
+    policy_services.policy_publish(policy=policy, by=official)
+    world.ids.append((r"^/api/v1/policies/\{id\}/", {"id": policy.pk}))
+    Topic.objects.get_or_create(code="tech", defaults={"name": "科技创新"})
+
     units = [unit.pk, *Unit.objects.filter(is_active=True).exclude(pk=unit.pk)
              .values_list("pk", flat=True)[:4]]
     codes = list(Category.objects.values_list("code", flat=True)[:5])
     world.references = {"unit": units, "subject_unit": units, "accused_unit": units,
-                        "category": codes}
+                        "category": codes, "topic": ["tech"],
+                        "key": ["registered_capital", "qualification:high-tech"]}
     return world

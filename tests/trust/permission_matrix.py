@@ -67,6 +67,9 @@ DECLARATIONS: list[tuple[str, frozenset]] = [
     ('api:api-policy-for-me', ENTERPRISES),
     ('api:api-policy-detail', NOBODY),
     ('api:api-policy-eligibility', NOBODY),
+    ('api:api-policy-facts', NOBODY),         # the world's policy is a draft: not in force
+    ('api:api-policy-not-relevant', NOBODY),  # the same draft
+    ('api:api-policy-subscription', ENTERPRISES),  # an empty body: 400, after the role check
     ('api:commitments-list', EVERYONE),
     ('api:commitments-rates', EVERYONE),
     ('api:commitments-detail', {ENTERPRISE_A}),

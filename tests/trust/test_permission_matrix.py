@@ -97,7 +97,10 @@ def concrete(route, name, world):
         values["pk"] = next((v for prefix, v in sorted(pk.items(), key=lambda kv: -len(kv[0]))
                              if name.startswith(prefix)), None)
         if values["pk"] is None:
-            model = {"policies:": "policies.policy", "commitments:evidence": "commitments.evidencefile"}
+            # the API's writes on a policy get the world's draft: not in force, so not found
+            model = {"policies:": "policies.policy", "commitments:evidence": "commitments.evidencefile",
+                     "api:api-policy-facts": "policies.policy",
+                     "api:api-policy-not-relevant": "policies.policy"}
             label = next((v for p, v in model.items() if name.startswith(p)), None)
             obj = label and apps.get_model(label).objects.order_by("pk").first()
             values["pk"] = obj.pk if obj else 0
