@@ -21,20 +21,26 @@ from django.utils.translation import gettext as _
 EXEMPT_PREFIXES = ("/api/", "/admin/", "/i18n/")
 
 
-def _client(request) -> str:
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"u{user.pk}"
+def client_address(request) -> str:
+    """The client's address as the sign-in throttle sees it: allauth's reading of the trusted
+    proxy header or X-Forwarded-For (ALLAUTH_TRUSTED_CLIENT_IP_HEADER / _PROXY_COUNT), else
+    REMOTE_ADDR; so behind the proxy the limit is per client, not for everyone at once."""
     try:
-        from allauth.core.internal.httpkit import get_client_ip
+        from allauth.core.internal.httpkit import get_client_ip  # pinned allauth 65
 
-        address = get_client_ip(request) or "unknown"
+        return get_client_ip(request) or "unknown"
     except ImportError:  # pragma: no cover — a later allauth moved it
-        address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return "a" + hashlib.sha256(address.encode()).hexdigest()[:32]
+        return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _hit(key: str, window: int) -> int:
+def client_key(request) -> str:
+    """The client's address, hashed, so the cache holds no address."""
+    return hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+
+
+def hit(key: str, window: int) -> int:
+    """Count one hit under `key` in a fixed window of `window` seconds (the first hit opens it);
+    return the hits in the window so far."""
     if cache.add(key, 1, timeout=window):
         return 1
     try:
@@ -42,6 +48,13 @@ def _hit(key: str, window: int) -> int:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window)
         return 1
+
+
+def _client(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u{user.pk}"
+    return "a" + client_key(request)
 
 
 class FormRateLimitMiddleware:
@@ -52,7 +65,7 @@ class FormRateLimitMiddleware:
         rule = getattr(settings, "PORTAL_FORM_RATE_LIMIT", None)
         if rule and request.method == "POST" and not request.path.startswith(EXEMPT_PREFIXES):
             limit, window = rule
-            if _hit(f"core:forms:{_client(request)}", window) > limit:
+            if hit(f"core:forms:{_client(request)}", window) > limit:
                 from .views import error_page
 
                 message = _("Too many attempts. Please wait 15 minutes and try again.")
