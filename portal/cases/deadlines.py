@@ -27,13 +27,11 @@ def deadline_rules() -> list[tuple[str, str, str, int | None, int]]:
     rows, kept in memory as the engine settings are (models.CONFIG_MEMO_SECONDS)."""
     from .models import CONFIG_MEMO_SECONDS, DEADLINE_RULES_MEMO_KEY, DeadlineRule
 
-    memo = caches["fragments"]
-    rules = memo.get(DEADLINE_RULES_MEMO_KEY)
-    if rules is None:
-        rules = list(DeadlineRule.objects.order_by().values_list(
-            "kind", "stage", "subtype", "category_id", "working_days"))
-        memo.set(DEADLINE_RULES_MEMO_KEY, rules, CONFIG_MEMO_SECONDS)
-    return rules
+    return caches["fragments"].get_or_set(
+        DEADLINE_RULES_MEMO_KEY,
+        lambda: list(DeadlineRule.objects.order_by().values_list(
+            "kind", "stage", "subtype", "category_id", "working_days")),
+        CONFIG_MEMO_SECONDS)
 
 
 def deadline_working_days(*, kind: str, stage: str, subtype: str = "", category=None) -> int:

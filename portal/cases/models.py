@@ -193,12 +193,8 @@ class EngineSettings(models.Model):
         """The settings, kept in this process's memory for a few seconds (CONFIG_MEMO_SECONDS)
         and dropped when saved here (signals below); another process sees a change within
         those seconds. Every step and form reads them: one query less on each."""
-        memo = caches["fragments"]
-        obj = memo.get(SETTINGS_MEMO_KEY)
-        if obj is None:
-            obj, _created = cls.objects.get_or_create(pk=1)
-            memo.set(SETTINGS_MEMO_KEY, obj, CONFIG_MEMO_SECONDS)
-        return obj
+        return caches["fragments"].get_or_set(
+            SETTINGS_MEMO_KEY, lambda: cls.objects.get_or_create(pk=1)[0], CONFIG_MEMO_SECONDS)
 
 
 class CaseCounter(models.Model):

@@ -121,12 +121,9 @@ def department_staff() -> list:
     kept in this process's memory for CONFIG_MEMO_SECONDS as the engine settings are (ADR
     0015). Anyone's roles changed, a user or role saved or deleted drops it in this process at
     once (models._forget_department); another process sees the change within those seconds."""
-    memo = caches["fragments"]
-    staff = memo.get(DEPARTMENT_MEMO_KEY)
-    if staff is None:
-        staff = list(users_with_perm("orgs.supervise_all_units"))
-        memo.set(DEPARTMENT_MEMO_KEY, staff, CONFIG_MEMO_SECONDS)
-    return staff
+    return caches["fragments"].get_or_set(
+        DEPARTMENT_MEMO_KEY, lambda: list(users_with_perm("orgs.supervise_all_units")),
+        CONFIG_MEMO_SECONDS)
 
 
 def unit_officials(unit_id) -> list:
