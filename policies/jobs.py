@@ -13,9 +13,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.cases.services import department_staff, unit_officials
 from portal.ledger.services import ledger_append
 from portal.notifications.services import notify
-from portal.orgs.models import Unit
 from portal.workdays.calendar import nth_working_after
 
 from .models import Policy, PolicyMatch, PolicyStatus, Uptake
@@ -26,20 +26,15 @@ GUIDE_DAYS_UNIT = 7
 GUIDE_DAYS_DEPARTMENT = 10
 
 
-def _officials(unit_id: int):
-    return list(User.objects.filter(unit_id=unit_id, is_active=True))
-
-
-def _department():
-    return list(User.objects.filter(unit__kind=Unit.Kind.DEPARTMENT, is_active=True))
-
-
 @transaction.atomic
 def run_daily(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     counts = {"alerts": 0, "expired": 0, "guide": 0, "apply": 0}
-    in_force = Policy.objects.select_for_update(skip_locked=True).filter(
-        status=PolicyStatus.IN_FORCE)
+    # the guide and the unit with each policy (read below for every one); FOR UPDATE only of
+    # the policies (PostgreSQL refuses it on the nullable side of the join to the guide)
+    in_force = (Policy.objects.select_related("guide", "unit")
+                .select_for_update(skip_locked=True, of=("self",))
+                .filter(status=PolicyStatus.IN_FORCE))
     for policy in in_force:
         url = reverse("policies:detail", args=[policy.pk])
         if policy.ends_on < today:
@@ -49,28 +44,26 @@ def run_daily(today: datetime.date | None = None) -> dict:
             counts["expired"] += 1
             continue
         left = (policy.ends_on - today).days
-        for days in ALERT_DAYS:
-            if left <= days and days not in policy.expiry_alerts_sent:
-                # One alert: the nearest threshold reached (30 swallows 60 if both are due).
-                due = [d for d in ALERT_DAYS if left <= d and d not in policy.expiry_alerts_sent]
-                notify(recipients=_officials(policy.unit_id),
-                       subject=format_lazy(_("Policy expires in {} days: {}"), left, policy.title),
-                       body=_("Decide whether to extend, revise or let it expire."),
-                       url=url, dedup_key=f"policy:{policy.pk}:expiry:{min(due)}")
-                policy.expiry_alerts_sent = sorted(set(policy.expiry_alerts_sent) | set(due))
-                policy.save(update_fields=["expiry_alerts_sent"])
-                counts["alerts"] += 1
-                break
+        # One alert: the nearest threshold reached (30 swallows 60 if both are due).
+        due = [d for d in ALERT_DAYS if left <= d and d not in policy.expiry_alerts_sent]
+        if due:
+            notify(recipients=unit_officials(policy.unit_id),
+                   subject=format_lazy(_("Policy expires in {} days: {}"), left, policy.title),
+                   body=_("Decide whether to extend, revise or let it expire."),
+                   url=url, dedup_key=f"policy:{policy.pk}:expiry:{min(due)}")
+            policy.expiry_alerts_sent = sorted(set(policy.expiry_alerts_sent) | set(due))
+            policy.save(update_fields=["expiry_alerts_sent"])
+            counts["alerts"] += 1
         has_guide = hasattr(policy, "guide")
         if (has_guide and policy.guide.apply_by and not policy.apply_reminder_sent
                 and today <= policy.guide.apply_by
                 and (policy.guide.apply_by - today).days <= APPLY_REMINDER_DAYS):
-            counts["apply"] = _remind_to_apply(policy, url)
+            counts["apply"] += _remind_to_apply(policy, url)
         if not has_guide and policy.guide_reminders_sent < 2:
             unit_day = nth_working_after(policy.issued_on, GUIDE_DAYS_UNIT)
             dept_day = nth_working_after(policy.issued_on, GUIDE_DAYS_DEPARTMENT)
             if policy.guide_reminders_sent == 0 and today >= unit_day:
-                notify(recipients=_officials(policy.unit_id),
+                notify(recipients=unit_officials(policy.unit_id),
                        subject=format_lazy(_("Write the guide of policy: {}"), policy.title),
                        body=_("A policy in force needs its interpretation and application "
                               "guide within 7 working days of issue."),
@@ -79,7 +72,7 @@ def run_daily(today: datetime.date | None = None) -> dict:
                 policy.save(update_fields=["guide_reminders_sent"])
                 counts["guide"] += 1
             elif policy.guide_reminders_sent == 1 and today >= dept_day:
-                notify(recipients=_department(),
+                notify(recipients=department_staff(),
                        subject=format_lazy(_("Policy still without a guide: {}"), policy.title),
                        body=format_lazy(_("Issuing unit: {}"), policy.unit.display_name),
                        url=url, dedup_key=f"policy:{policy.pk}:guide:department")

@@ -10,6 +10,7 @@ case_add_internal_note (also the department).
 Submitter side: case_provide_info, case_supplement (补充材料), case_rate.
 Supervision (督办): supervision_open, supervision_open_for_pain_point, supervision_close.
 Periodic (tasks.py): case_reminders_send_due, case_auto_close_unrated.
+Who is told (for the kinds' own notices): users_with_perm, unit_officials, department_staff.
 
 Each service is keyword-only and atomic; it checks permissions (permissions.py), locks the case
 row, checks the transition table (constants.TRANSITIONS), writes the timeline event and the
@@ -19,7 +20,13 @@ message, and change nothing. Services return the updated case, re-read under the
 the returned object, not the one passed in.
 """
 
-from ._steps import InvalidTransition, reference_allocate
+from ._steps import (  # who is told: the holders of a permission, for the kinds' own notices
+    InvalidTransition,
+    department_staff,
+    reference_allocate,
+    unit_officials,
+    users_with_perm,
+)
 from .dispatch import (
     case_accept,
     case_assign,
@@ -75,10 +82,13 @@ __all__ = [
     "case_start",
     "case_supplement",
     "case_transfer",
+    "department_staff",
     "parts_roll_up",
     "reference_allocate",
     "supervision_close",
     "supervision_open",
     "supervision_open_automatic",
     "supervision_open_for_pain_point",
+    "unit_officials",
+    "users_with_perm",
 ]
