@@ -11,7 +11,6 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -23,7 +22,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from portal.cases.kinds import Side
 from portal.cases.models import Case
-from portal.cases.services import attachments_check, case_open, supervision_open_automatic
+from portal.cases.services import (
+    attachments_check,
+    case_open,
+    clean_text,
+    supervision_open_automatic,
+    unit_officials,
+    users_with_perm,
+)
 from portal.ledger.services import ledger_append
 from portal.notifications.services import notify
 from portal.workdays.services import next_working_day
@@ -42,26 +48,10 @@ from .models import Clause, ClauseSupervision, EvidenceFile, Fulfilment, PublicD
 
 logger = logging.getLogger(__name__)
 
-TEXT_MAX = 5000
 # Each cause opens the engine's item under the kind's own source (kind.py declares them), so
 # the department reads "Disputed by the enterprise", not the engine's "unhappy rating twice";
 # and a clause overdue is not the case overdue (the engine's own scan). docs/adr/0014.
 ENGINE_SOURCE = {cause: code for cause, (code, _label) in SUPERVISION_SOURCES.items()}
-
-
-def _text(value, *, field: str, message) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: message}, code="required")
-    if len(text) > TEXT_MAX:
-        raise ValidationError(
-            {
-                field: _("Please keep this under %(max)d characters (it has %(n)d).")
-                % {"max": TEXT_MAX, "n": len(text)}
-            },
-            code="max_length",
-        )
-    return text
 
 
 def _lock(clause) -> Clause:
@@ -86,28 +76,10 @@ def _page(clause: Clause) -> str:
     return reverse("commitments:detail", args=[clause.commitment_id])
 
 
-def _active_with_perm(codename_app: str, **filters):
-    app_label, codename = codename_app.split(".", 1)
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            groups__permissions__content_type__app_label=app_label,
-            groups__permissions__codename=codename,
-            **filters,
-        )
-        .distinct()
-    )
-
-
-def unit_officials(unit_id) -> list:
-    return _active_with_perm(permissions.HANDLE_UNIT, unit_id=unit_id)
-
-
 def enterprise_members(enterprise_id) -> list:
     if not enterprise_id:
         return []
-    return _active_with_perm(permissions.ACT_FOR_ENTERPRISE, enterprise_id=enterprise_id)
+    return list(users_with_perm(permissions.ACT_FOR_ENTERPRISE).filter(enterprise_id=enterprise_id))
 
 
 def record_refused_message() -> str:
@@ -131,7 +103,9 @@ def fulfilment_record(
     clause = _lock(clause)
     if not permissions.may_record(actor, clause):
         raise PermissionDenied(record_refused_message())
-    note = _text(note, field="note", message=_("Say what was done to keep this commitment."))
+    note = clean_text(
+        note, field="note", required=True, message=_("Say what was done to keep this commitment.")
+    )
     today = timezone.localdate()
     fulfilled_on = fulfilled_on or today
     if fulfilled_on > today:
@@ -262,9 +236,10 @@ def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
         raise PermissionDenied(
             _("Only the enterprise the agreement is made with may dispute its fulfilment.")
         )
-    reason = _text(
+    reason = clean_text(
         reason,
         field="reason",
+        required=True,
         message=_("Say why you dispute the fulfilment, so the unit can act on it."),
     )
     if clause.commitment.enterprise_id is None:

@@ -11,6 +11,7 @@ Submitter side: case_provide_info, case_supplement (补充材料), case_rate.
 Supervision (督办): supervision_open, supervision_open_for_pain_point, supervision_close.
 Periodic (tasks.py): case_reminders_send_due, case_auto_close_unrated.
 Who is told (for the kinds' own notices): users_with_perm, unit_officials, department_staff.
+Text a person typed: clean_text (stripped, required, at most TEXT_MAX characters).
 
 Each service is keyword-only and atomic; it checks permissions (permissions.py), locks the case
 row, checks the transition table (constants.TRANSITIONS), writes the timeline event and the
@@ -22,6 +23,7 @@ the returned object, not the one passed in.
 
 from ._steps import (  # who is told: the holders of a permission, for the kinds' own notices
     InvalidTransition,
+    clean_text,
     department_staff,
     reference_allocate,
     unit_officials,
@@ -82,6 +84,7 @@ __all__ = [
     "case_start",
     "case_supplement",
     "case_transfer",
+    "clean_text",
     "department_staff",
     "parts_roll_up",
     "reference_allocate",
