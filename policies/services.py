@@ -37,7 +37,6 @@ from .models import (
 )
 
 PUSH_TASK = "policies.tasks.policy_push"
-PUSH_BATCH_TASK = "policies.tasks.policy_push_batch"
 BATCH = 500
 
 
@@ -239,7 +238,7 @@ def policy_index(*, policy: Policy) -> None:
 
     parts = [policy.title, policy.document_number, policy.summary]
     parts += [c.text for c in policy.clauses.all()]
-    guide = getattr(policy, "guide", None) if hasattr(policy, "guide") else None
+    guide = getattr(policy, "guide", None)
     if guide is not None:
         parts += [guide.who_benefits, guide.conditions, guide.amount, guide.how_to_apply]
     tokens = search_tokens(" ".join(p for p in parts if p))

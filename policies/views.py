@@ -155,7 +155,7 @@ def for_me(request):
         # "topic" with "subscribe" = 1 / 0 is still understood
         post = request.POST
         pk = post.get("subscribe_to") or post.get("unsubscribe_from") or post.get("topic") or ""
-        if not pk.isdigit():
+        if not (pk.isascii() and pk.isdigit()):  # "²" is a digit to str.isdigit, not to int()
             raise Http404(_("Not found."))
         topic = get_object_or_404(Topic, pk=pk)
         services.topic_subscribe(

@@ -99,7 +99,7 @@ def _eligibility(policy, evaluation, names):
 
 def _enterprise(request):
     if not permissions.acts_for_enterprise(request.user):
-        raise PermissionDenied("Only a member of an enterprise may ask.")
+        raise PermissionDenied(_("Only a member of an enterprise may do this."))
     return request.user.enterprise
 
 

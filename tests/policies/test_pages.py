@@ -213,6 +213,8 @@ def test_a_bad_topic_is_not_found(client):
     client.force_login(enterprise_user(EnterpriseFactory()))
     assert client.post("/policies/for-me/", {"subscribe_to": "x"}).status_code == 404
     assert client.post("/policies/for-me/", {"subscribe_to": "999999"}).status_code == 404
+    # a superscript two is a digit to str.isdigit but no number to the database: 404, not 500
+    assert client.post("/policies/for-me/", {"subscribe_to": "²"}).status_code == 404
 
 
 def test_the_admin_refuses_an_unknown_field_and_an_impossible_range(client):
