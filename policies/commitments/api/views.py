@@ -182,8 +182,7 @@ class ClauseConfirmView(APIView):
             services.fulfilment_confirm(actor=request.user, clause=clause)
         except ValidationError as exc:
             raise _refusal(exc) from exc
-        clause.refresh_from_db()
-        return Response(s.ClauseOut(clause).data)
+        return Response(s.ClauseOut(selectors.clause_out(pk=clause.pk)).data)
 
 
 class ClauseDisputeView(APIView):
@@ -200,8 +199,7 @@ class ClauseDisputeView(APIView):
             )
         except ValidationError as exc:
             raise _refusal(exc) from exc
-        clause.refresh_from_db()
-        return Response(s.ClauseOut(clause).data)
+        return Response(s.ClauseOut(selectors.clause_out(pk=clause.pk)).data)
 
 
 class UnitRatesView(APIView):
