@@ -215,6 +215,25 @@ def test_the_official_records_evidence_in_the_admin_and_bad_files_are_refused(cl
     assert client.get(download).status_code == 404
 
 
+def test_an_agreements_evidence_downloads_for_its_enterprise_only(client):
+    """The public page's evidence link: an agreement's files reach the enterprise it was made
+    with, and nobody else: a visitor is sent to sign in, another enterprise gets 404 (never that
+    it exists)."""
+    official = unit_official()
+    party = enterprise_user()
+    c = commitment(unit=official.unit, enterprise=party.enterprise)
+    services.fulfilment_record(actor=official, clause=c.clauses.get(), note="已拨付",
+                               fulfilled_on=datetime.date(2026, 6, 1),
+                               files=[upload("a.pdf", PDF_BYTES)])
+    url = f"/commitments/evidence/{Fulfilment.objects.get().files.get().pk}/"
+    assert client.get(url)["Location"].startswith("/accounts/login/")
+    client.force_login(enterprise_user())
+    assert client.get(url).status_code == 404
+    client.force_login(party)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
+
+
 def test_the_department_works_the_supervision_case_in_the_engines_admin(client, recorded):
     c, clause, official, member = recorded
     services.fulfilment_dispute(actor=member, clause=clause, reason="资金只到账一半。")
