@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -97,48 +96,6 @@ def _eligibility(policy, evaluation, names):
     }
 
 
-def _enterprise(request):
-    if not permissions.acts_for_enterprise(request.user):
-        raise PermissionDenied(_("Only a member of an enterprise may do this."))
-    return request.user.enterprise
-
-
-class ForMeView(APIView):
-    """The policies in force your enterprise is eligible for, or may be (unknown: with the
-    facts missing), with the reasons and the clause behind each."""
-
-    @extend_schema(tags=[TAG], responses={200: EligibilityOutputSerializer(many=True)})
-    def get(self, request):
-        enterprise = _enterprise(request)
-        mine, _others = selectors.policies_for_me(enterprise=enterprise)
-        names = selectors.qualification_names()
-        return Response([_eligibility(m.policy, m.evaluation, names) for m in mine])
-
-
-class EligibilityView(APIView):
-    """Check your enterprise against one policy in force: eligible, not eligible or unknown."""
-
-    @extend_schema(
-        tags=[TAG],
-        responses={
-            200: EligibilityOutputSerializer,
-            404: OpenApiResponse(description="No such policy in force."),
-        },
-    )
-    def get(self, request, pk: int):
-        enterprise = _enterprise(request)
-        policy = selectors.policies_in_force().filter(pk=pk).first()
-        if policy is None:
-            raise Http404
-        evaluation = cond.evaluate(
-            policy.conditions, selectors.enterprise_profile(enterprise), today=timezone.localdate()
-        )
-        return Response(_eligibility(policy, evaluation, selectors.qualification_names()))
-
-
-# --- the enterprise's writes ------------------------------------------------------------------
-
-
 class ActsForEnterprise(BasePermission):
     """A member of an enterprise (policies.permissions, as the pages ask)."""
 
@@ -160,6 +117,40 @@ def _evaluate(policy, enterprise):
     return cond.evaluate(
         policy.conditions, selectors.enterprise_profile(enterprise), today=timezone.localdate()
     )
+
+
+class ForMeView(APIView):
+    """The policies in force your enterprise is eligible for, or may be (unknown: with the
+    facts missing), with the reasons and the clause behind each."""
+
+    permission_classes = [IsAuthenticated, ActsForEnterprise]
+
+    @extend_schema(tags=[TAG], responses={200: EligibilityOutputSerializer(many=True)})
+    def get(self, request):
+        mine, _others = selectors.policies_for_me(enterprise=request.user.enterprise)
+        names = selectors.qualification_names()
+        return Response([_eligibility(m.policy, m.evaluation, names) for m in mine])
+
+
+class EligibilityView(APIView):
+    """Check your enterprise against one policy in force: eligible, not eligible or unknown."""
+
+    permission_classes = [IsAuthenticated, ActsForEnterprise]
+
+    @extend_schema(
+        tags=[TAG],
+        responses={
+            200: EligibilityOutputSerializer,
+            404: OpenApiResponse(description="No such policy in force."),
+        },
+    )
+    def get(self, request, pk: int):
+        policy = _policy_in_force(pk)
+        evaluation = _evaluate(policy, request.user.enterprise)
+        return Response(_eligibility(policy, evaluation, selectors.qualification_names()))
+
+
+# --- the enterprise's writes ------------------------------------------------------------------
 
 
 def _fact_field(key: str, holds) -> str:
