@@ -200,6 +200,45 @@ def _latest_fulfilment(clause: Clause) -> Fulfilment:
     return Fulfilment.objects.select_for_update().filter(clause=clause).latest("recorded_at", "id")
 
 
+# The enterprise's answer -> the status it moves the clause to, and the ledger action.
+_ANSWERED = {
+    Answer.CONFIRMED: (ClauseStatus.CONFIRMED, "commitments.fulfilment_confirmed"),
+    Answer.DISPUTED: (ClauseStatus.DISPUTED, "commitments.fulfilment_disputed"),
+}
+
+
+def _answer_fulfilment(
+    *,
+    actor,
+    clause: Clause,
+    answer: str,
+    reason: str = "",
+    fulfilment: Fulfilment | None = None,
+    payload: dict | None = None,
+) -> Fulfilment:
+    """Move `clause` to the status `answer` gives it, write the answer on its latest fulfilment
+    (or on `fulfilment`, read under the same lock) and ledger it with `payload` besides. Call
+    holding the clause's row lock (_lock)."""
+    status, action = _ANSWERED[answer]
+    _move(clause, status)
+    clause.save(update_fields=["status"])
+    fulfilment = fulfilment or _latest_fulfilment(clause)
+    fulfilment.answer, fulfilment.answer_reason = answer, reason
+    fulfilment.answered_by, fulfilment.answered_at = actor, timezone.now()
+    fulfilment.save(update_fields=["answer", "answer_reason", "answered_by", "answered_at"])
+    ledger_append(
+        actor=actor,
+        action=action,
+        obj=clause,
+        payload={
+            "commitment": clause.commitment_id,
+            "fulfilment": fulfilment.pk,
+            **(payload or {}),
+        },
+    )
+    return fulfilment
+
+
 @transaction.atomic
 def fulfilment_confirm(*, actor, clause: Clause) -> Fulfilment:
     """The enterprise party confirms that the clause was kept."""
@@ -208,19 +247,7 @@ def fulfilment_confirm(*, actor, clause: Clause) -> Fulfilment:
         raise PermissionDenied(
             _("Only the enterprise the agreement is made with may confirm its fulfilment.")
         )
-    _move(clause, ClauseStatus.CONFIRMED)
-    clause.save(update_fields=["status"])
-    fulfilment = _latest_fulfilment(clause)
-    fulfilment.answer, fulfilment.answered_by = Answer.CONFIRMED, actor
-    fulfilment.answered_at = timezone.now()
-    fulfilment.save(update_fields=["answer", "answered_by", "answered_at"])
-    ledger_append(
-        actor=actor,
-        action="commitments.fulfilment_confirmed",
-        obj=clause,
-        payload={"commitment": clause.commitment_id, "fulfilment": fulfilment.pk},
-    )
-    return fulfilment
+    return _answer_fulfilment(actor=actor, clause=clause, answer=Answer.CONFIRMED)
 
 
 @transaction.atomic
@@ -244,17 +271,12 @@ def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
     )
     if clause.commitment.enterprise_id is None:
         return _public_dispute(actor=actor, clause=clause, reason=reason)
-    _move(clause, ClauseStatus.DISPUTED)
-    clause.save(update_fields=["status"])
-    fulfilment = _latest_fulfilment(clause)
-    fulfilment.answer, fulfilment.answer_reason = Answer.DISPUTED, reason
-    fulfilment.answered_by, fulfilment.answered_at = actor, timezone.now()
-    fulfilment.save(update_fields=["answer", "answer_reason", "answered_by", "answered_at"])
-    ledger_append(
+    fulfilment = _answer_fulfilment(
         actor=actor,
-        action="commitments.fulfilment_disputed",
-        obj=clause,
-        payload={"commitment": clause.commitment_id, "fulfilment": fulfilment.pk, "reason": reason},
+        clause=clause,
+        answer=Answer.DISPUTED,
+        reason=reason,
+        payload={"reason": reason},
     )
     _tell_unit_of_dispute(clause, reason, dedup_key=f"commitments:disputed:{fulfilment.pk}")
     clause_supervise(clause=clause, cause=Cause.DISPUTED, detail=reason)
@@ -314,8 +336,6 @@ def _public_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
         return fulfilment
     # Enough enterprises, each once: the clause is disputed, the rate counts it, the department
     # supervises, with every enterprise's reason.
-    _move(clause, ClauseStatus.DISPUTED)
-    clause.save(update_fields=["status"])
     reasons = "\n".join(f"{n}. {text}" for n, text in enumerate(disputes, 1))
     # The enterprises' own words go to the unit and the department (supervision item), not on
     # the public page that shows the answer: it says only how many disputed.
@@ -323,19 +343,13 @@ def _public_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
         summary = ngettext(
             "Disputed by %(n)d enterprise.", "Disputed by %(n)d enterprises.", len(disputes)
         ) % {"n": len(disputes)}
-    fulfilment.answer, fulfilment.answer_reason = Answer.DISPUTED, summary
-    fulfilment.answered_by, fulfilment.answered_at = actor, timezone.now()
-    fulfilment.save(update_fields=["answer", "answer_reason", "answered_by", "answered_at"])
-    ledger_append(
+    _answer_fulfilment(
         actor=actor,
-        action="commitments.fulfilment_disputed",
-        obj=clause,
-        payload={
-            "commitment": clause.commitment_id,
-            "fulfilment": fulfilment.pk,
-            "reason": reasons,
-            "enterprises": len(disputes),
-        },
+        clause=clause,
+        answer=Answer.DISPUTED,
+        reason=summary,
+        fulfilment=fulfilment,
+        payload={"reason": reasons, "enterprises": len(disputes)},
     )
     clause_supervise(clause=clause, cause=Cause.DISPUTED, detail=reasons)
     return fulfilment
