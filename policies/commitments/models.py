@@ -142,7 +142,18 @@ class Clause(models.Model):
                 violation_error_message=_("Each clause needs its own number."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="clause_status_due")]
+        indexes = [
+            # The handled-clauses API: one status, soonest due first.
+            models.Index(fields=["status", "due_date"], name="clause_status_due"),
+            # The overdue scan: pending clauses past the day they fall due (due_date where
+            # falls_due_on was never stored). Partial: kept clauses, most of them in time, are
+            # not in it.
+            models.Index(
+                fields=["falls_due_on", "due_date"],
+                condition=Q(status=ClauseStatus.PENDING),
+                name="clause_pending_falls_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.commitment.title} · {self.number}"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
@@ -406,15 +407,19 @@ def clause_supervise(*, clause: Clause, cause: str, detail: str = "") -> ClauseS
 
 
 def clause_overdue_ids(*, today: datetime.date | None = None) -> list[int]:
-    """Return the clauses past their (working-day) due date, not yet fulfilled, and not yet
-    supervised for it."""
+    """Return the clauses past the day they fall due (`Clause.falls_due_on`, the due date moved
+    past holidays), not yet fulfilled, and not yet supervised for it. Selected in SQL on the
+    index clause_pending_falls_due."""
     today = today or timezone.localdate()
     candidates = (
-        Clause.objects.filter(status=ClauseStatus.PENDING, due_date__lt=today)
+        Clause.objects.filter(status=ClauseStatus.PENDING)
+        .filter(Q(falls_due_on__lt=today) | Q(falls_due_on__isnull=True, due_date__lt=today))
         .exclude(supervisions__cause=Cause.OVERDUE)
-        .values_list("pk", "due_date")
+        .values_list("pk", "falls_due_on", "due_date")
     )
-    return [pk for pk, due in candidates if next_working_day(due) < today]
+    # A clause saved without the admin (falls_due_on empty) has its working day worked out here,
+    # among the few whose due date itself is past.
+    return [pk for pk, falls, due in candidates if falls or next_working_day(due) < today]
 
 
 def clause_escalate_overdue(*, clause_id: int) -> bool:
