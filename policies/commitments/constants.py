@@ -53,5 +53,7 @@ KEPT = (S.FULFILLED, S.CONFIRMED)
 # A commitment made to every enterprise (no enterprise party) counts a fulfilment disputed, and
 # sends it to supervision, once this many distinct enterprises dispute it (each once, with a
 # reason): one enterprise's word, or one account, does not lower a unit's public rate. An
-# agreement's own party disputes alone. docs/adr/0014.
-PUBLIC_DISPUTES_TO_DISPUTE = 3
+# agreement's own party disputes alone. The default of the setting
+# COMMITMENTS_PUBLIC_DISPUTES_TO_DISPUTE (portal/settings/base.py), read through
+# services.public_disputes_to_dispute(). docs/adr/0014.
+DEFAULT_PUBLIC_DISPUTES_TO_DISPUTE = 3

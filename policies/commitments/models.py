@@ -208,7 +208,7 @@ class PublicDispute(models.Model):
     """An enterprise's dispute of a fulfilment of a commitment made to every enterprise (no
     enterprise party): at most one per enterprise and fulfilment. The clause counts as disputed
     (and goes to supervision) only once enough distinct enterprises dispute the same fulfilment
-    (constants.PUBLIC_DISPUTES_TO_DISPUTE; docs/adr/0014)."""
+    (settings.COMMITMENTS_PUBLIC_DISPUTES_TO_DISPUTE; docs/adr/0014)."""
 
     fulfilment = models.ForeignKey(
         Fulfilment,

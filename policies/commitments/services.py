@@ -38,8 +38,8 @@ from portal.workdays.services import next_working_day
 from . import permissions
 from .constants import (
     ALLOWED_TRANSITIONS,
+    DEFAULT_PUBLIC_DISPUTES_TO_DISPUTE,
     KIND,
-    PUBLIC_DISPUTES_TO_DISPUTE,
     SUPERVISION_SOURCES,
     Answer,
     Cause,
@@ -81,6 +81,15 @@ def enterprise_members(enterprise_id) -> list:
     if not enterprise_id:
         return []
     return list(users_with_perm(permissions.ACT_FOR_ENTERPRISE).filter(enterprise_id=enterprise_id))
+
+
+def public_disputes_to_dispute() -> int:
+    """How many distinct enterprises must dispute a fulfilment of a commitment made to every
+    enterprise before the clause counts as disputed (settings.COMMITMENTS_PUBLIC_DISPUTES_TO_DISPUTE;
+    docs/adr/0014). Read at each call, not at import."""
+    return getattr(
+        settings, "COMMITMENTS_PUBLIC_DISPUTES_TO_DISPUTE", DEFAULT_PUBLIC_DISPUTES_TO_DISPUTE
+    )
 
 
 def record_refused_message() -> str:
@@ -257,8 +266,8 @@ def fulfilment_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
     clause goes to supervision (督办).
 
     For a commitment made to every enterprise (no enterprise party) each enterprise disputes a
-    fulfilment once, and the clause is disputed only when PUBLIC_DISPUTES_TO_DISPUTE distinct
-    enterprises have (`public_dispute_record`; docs/adr/0014)."""
+    fulfilment once, and the clause is disputed only when public_disputes_to_dispute() distinct
+    enterprises have (`_public_dispute`; docs/adr/0014)."""
     clause = _lock(clause)
     if not permissions.may_dispute(actor, clause):
         raise PermissionDenied(
@@ -333,7 +342,7 @@ def _public_dispute(*, actor, clause: Clause, reason: str) -> Fulfilment:
         },
     )
     _tell_unit_of_dispute(clause, reason, dedup_key=f"commitments:public-dispute:{dispute.pk}")
-    if len(disputes) < PUBLIC_DISPUTES_TO_DISPUTE:
+    if len(disputes) < public_disputes_to_dispute():
         return fulfilment
     # Enough enterprises, each once: the clause is disputed, the rate counts it, the department
     # supervises, with every enterprise's reason.

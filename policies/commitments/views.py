@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.core.keyset import keyset_page
 
 from . import permissions, selectors, services
-from .constants import PUBLIC_DISPUTES_TO_DISPUTE, ClauseStatus
+from .constants import ClauseStatus
 from .forms import DisputeForm
 from .models import Clause, EvidenceFile
 
@@ -120,7 +120,7 @@ def clause_dispute(request, pk):
                     )
                     % {
                         "unit": clause.commitment.unit.display_name,
-                        "n": PUBLIC_DISPUTES_TO_DISPUTE,
+                        "n": services.public_disputes_to_dispute(),
                     },
                 )
             else:

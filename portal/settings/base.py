@@ -316,3 +316,8 @@ PORTAL = {
     "OUTBOX_MAX_ATTEMPTS": 5,  # then the e-mail is marked failed
     "OUTBOX_RETRY_BACKOFF_SECONDS": 60,  # doubles each try, capped at 1 h
 }
+
+# Commitments (履约): a commitment made to every enterprise counts a fulfilment disputed, and the
+# department supervises (督办) it, once this many distinct enterprises dispute the same
+# fulfilment; an agreement's own party disputes alone (docs/adr/0014).
+COMMITMENTS_PUBLIC_DISPUTES_TO_DISPUTE = 3

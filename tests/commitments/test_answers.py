@@ -11,12 +11,7 @@ import pytest
 import time_machine
 
 from policies.commitments import services
-from policies.commitments.constants import (
-    PUBLIC_DISPUTES_TO_DISPUTE,
-    Answer,
-    ClauseStatus,
-    CommitmentKind,
-)
+from policies.commitments.constants import Answer, ClauseStatus, CommitmentKind
 from portal.ledger.models import LedgerEntry
 from portal.ledger.services import ledger_payload_digest
 from tests.cases.factories import local_dt
@@ -104,7 +99,7 @@ def test_the_dispute_that_reaches_the_threshold_answers_for_all_enterprises():
     clause = c.clauses.get()
     with time_machine.travel(FIRST, tick=False):
         fulfilment = _record(official, clause)
-    users = [enterprise_user() for _ in range(PUBLIC_DISPUTES_TO_DISPUTE)]
+    users = [enterprise_user() for _ in range(services.public_disputes_to_dispute())]
     reasons = [f"第{n}家：没有做到。" for n in range(1, len(users) + 1)]
     with time_machine.travel(ANSWERED, tick=False):
         for user, reason in zip(users[:-1], reasons, strict=False):

@@ -1,7 +1,7 @@
 """A commitment made to every enterprise (a public service commitment) is disputed by each
 enterprise once per fulfilment, with a reason; the clause counts as disputed on the public rate,
-and goes to supervision (督办), only when PUBLIC_DISPUTES_TO_DISPUTE distinct enterprises have
-disputed the same fulfilment (ADR 0014).
+and goes to supervision (督办), only when COMMITMENTS_PUBLIC_DISPUTES_TO_DISPUTE (a setting, 3)
+distinct enterprises have disputed the same fulfilment (ADR 0014).
 
 Regression: any signed-in enterprise user could dispute a public commitment, and one dispute
 marked the clause disputed and lowered the unit's public rate."""
@@ -12,10 +12,11 @@ import re
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from policies.commitments import services
-from policies.commitments.constants import PUBLIC_DISPUTES_TO_DISPUTE, ClauseStatus, CommitmentKind
+from policies.commitments.constants import ClauseStatus, CommitmentKind
 from policies.commitments.models import PublicDispute
 from portal.cases.models import SupervisionItem
 from portal.ledger.models import LedgerEntry
@@ -58,7 +59,41 @@ def public():
 
 
 def test_the_threshold_is_more_than_one_enterprise():
-    assert PUBLIC_DISPUTES_TO_DISPUTE == 3
+    assert services.public_disputes_to_dispute() == 3
+
+
+@override_settings(COMMITMENTS_PUBLIC_DISPUTES_TO_DISPUTE=2)
+def test_a_threshold_of_two_set_in_the_settings_disputes_the_clause_at_two_enterprises(
+    client, public
+):
+    c, clause, official = public
+    first, second = enterprise_user(), enterprise_user()
+    client.force_login(first)
+    with time_machine.travel(NOW, tick=False):
+        sent = client.post(
+            f"/commitments/clauses/{clause.pk}/dispute/",
+            {f"c{clause.pk}-reason": "我办了三天。"},
+            follow=True,
+        ).content.decode()
+    assert "once 2 enterprises dispute the same fulfilment" in sent
+    clause.refresh_from_db()
+    assert clause.status == ClauseStatus.FULFILLED and not SupervisionItem.objects.exists()
+    client.force_login(second)
+    with time_machine.travel(NOW, tick=False):
+        sent = client.post(
+            f"/commitments/clauses/{clause.pk}/dispute/",
+            {f"c{clause.pk}-reason": "窗口说系统故障。"},
+            follow=True,
+        ).content.decode()
+    assert "to the department, which supervises" in sent
+    assert "Disputed by 2 enterprises." in sent
+    clause.refresh_from_db()
+    assert clause.status == ClauseStatus.DISPUTED
+    item = SupervisionItem.objects.get()
+    assert item.source == "commitment_disputed" and item.unit == official.unit
+    assert "我办了三天。" in item.target and "窗口说系统故障。" in item.target
+    html = client.get("/commitments/rates/").content.decode()
+    assert figures(html, official.unit.code)["disputed"] == "1"
 
 
 def test_the_same_enterprise_disputes_once_even_through_another_account(public):
