@@ -2,17 +2,21 @@
 exactly one notice per enterprise per version with a real Celery worker — even when the
 publish is repeated or a batch task runs twice."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from policies import services
-from policies.models import PolicyMatch, PolicyStatus, PolicyTestCase
+from policies.jobs import run_daily
+from policies.models import Policy, PolicyMatch, PolicyStatus, PolicyTestCase, PolicyVersion
 from policies.tasks import policy_push_batch
 from portal.ledger.models import LedgerEntry
 from portal.notifications.models import Notification
 from tests.factories import EnterpriseFactory, enterprise_user, unit_official
 from tests.fixtures.celery import wait_until
+from tests.totp import login
 
 from .factories import make_policy, qualification
 
@@ -106,3 +110,52 @@ def test_exactly_one_notice_per_enterprise_when_published_twice_and_a_task_runs_
                    .values_list("subject", flat=True))
     assert subjects == {f"A policy your enterprise may qualify for: {policy.title}"}
     assert not PolicyMatch.objects.filter(notified_at__isnull=True).exists()
+
+
+def _expired_by_the_daily_job(policy):
+    run_daily(today=policy.ends_on + datetime.timedelta(days=1))
+
+
+def _repealed(policy):
+    Policy.objects.filter(pk=policy.pk).update(status=PolicyStatus.REPEALED)  # no service yet
+
+
+def _superseded(policy):
+    Policy.objects.filter(pk=policy.pk).update(status=PolicyStatus.SUPERSEDED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("end", [_expired_by_the_daily_job, _repealed, _superseded])
+def test_the_admin_refuses_to_publish_an_expired_repealed_or_superseded_policy(
+        client, django_capture_on_commit_callbacks, end):
+    """The unit edits the conditions of a policy no longer in force and presses "Publish": it
+    is told why not, and no version, match, ledger entry or push comes of it."""
+    official, people = _world()
+    policy = make_policy(unit=official.unit, issued_on=datetime.date(2026, 1, 5),
+                         expires_on=datetime.date(2026, 6, 30))
+    services.policy_publish(policy=policy, by=official)
+    end(policy)
+    policy.refresh_from_db()
+    ended = policy.status
+    assert ended != PolicyStatus.IN_FORCE
+    # New conditions: without the refusal this publish would make version 2 and push it.
+    Policy.objects.filter(pk=policy.pk).update(conditions={"all": [
+        {"field": "qualification", "values": ["high-tech"], "clause": "第二条"},
+        {"field": "registered_capital", "min": 10, "clause": "第三条"},
+    ]})
+    matches = PolicyMatch.objects.count()
+    login(client, official)
+    with django_capture_on_commit_callbacks() as queued:
+        page = client.post("/admin/policies/policy/", {
+            "action": "publish", "_selected_action": [policy.pk], "index": "0",
+            "select_across": "0"}, follow=True)
+    assert page.status_code == 200
+    assert (f"“{policy.title}” was not published: A policy that is expired, repealed or "
+            "superseded cannot be published again.") in page.content.decode()
+    assert "is in force (version" not in page.content.decode()
+    policy.refresh_from_db()
+    assert (policy.status, policy.version) == (ended, 1)
+    assert PolicyVersion.objects.filter(policy=policy).count() == 1
+    assert PolicyMatch.objects.count() == matches
+    assert LedgerEntry.objects.filter(action="policy.publish", object_id=str(policy.pk)).count() == 1
+    assert queued == []  # no push task queued
