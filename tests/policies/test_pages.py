@@ -118,6 +118,35 @@ def test_a_bad_figure_is_refused_with_a_message(client):
     assert "Your enterprise is eligible." in client.get(f"/policies/{policy.pk}/").content.decode()
 
 
+def test_a_fact_no_longer_missing_is_not_saved_again_and_the_enterprise_is_told(client):
+    """The enterprise opened the page in two tabs and supplied its registered capital in one;
+    the other tab's form, sent later, is not saved over it, nor is a fact the policy never
+    asked for: "This fact is no longer needed." on the policy's page."""
+    from portal.ledger.models import LedgerEntry
+
+    policy = _published()
+    enterprise = EnterpriseFactory(registered_capital=None, park="")
+    enterprise.qualifications.add(qualification())
+    client.force_login(enterprise_user(enterprise))
+    assert "registered_capital-value" in client.get(f"/policies/{policy.pk}/").content.decode()
+    client.post(
+        f"/policies/{policy.pk}/facts/",
+        {"key": "registered_capital", "registered_capital-value": "300"},
+    )
+    for stale in (
+        {"key": "registered_capital", "registered_capital-value": "50"},
+        {"key": "park", "park-value": "科学城"},
+    ):
+        response = client.post(f"/policies/{policy.pk}/facts/", stale, follow=True)
+        assert response.redirect_chain == [(f"/policies/{policy.pk}/", 302)]
+        page = response.content.decode()
+        assert "This fact is no longer needed." in page
+        assert "Your enterprise is eligible." in page
+    enterprise.refresh_from_db()
+    assert (enterprise.registered_capital, enterprise.park) == (300, "")
+    assert LedgerEntry.objects.filter(action="policy.fact_supply").count() == 1
+
+
 def test_not_relevant_removes_it_from_for_me(client):
     policy = _published()
     yes = EnterpriseFactory(registered_capital=500)
