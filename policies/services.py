@@ -72,8 +72,9 @@ def policy_run_test_cases(*, policy: Policy) -> list[str]:
 def policy_publish(*, policy: Policy, by) -> PolicyVersion:
     """Put `policy` in force as a new version and push it to the enterprises it concerns.
 
-    Refused (ValidationError, nothing saved) when the conditions are unsound, the policy has
-    no test case, or a test case fails (named). Publishing again a policy already in force
+    Refused (ValidationError, nothing saved) when the policy is expired, repealed or
+    superseded, or past its last day (`ends_on`, before the daily job marks it expired), when
+    the conditions are unsound, the policy has no test case, or a test case fails (named). Publishing again a policy already in force
     with the same conditions changes nothing and returns its current version.
     """
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
@@ -82,6 +83,12 @@ def policy_publish(*, policy: Policy, by) -> PolicyVersion:
     if policy.status not in (PolicyStatus.DRAFT, PolicyStatus.IN_FORCE):
         raise ValidationError(gettext("A policy that is expired, repealed or superseded cannot "
                                       "be published again."))
+    # Past its last day (the day itself included, as the daily job counts it) a policy is over
+    # even before the job marks it expired; a draft whose last day has passed never starts.
+    if policy.ends_on < timezone.localdate():
+        raise ValidationError(gettext("A policy whose validity ended on %(date)s cannot be "
+                                      "published; set a later “in force until” date first.")
+                              % {"date": policy.ends_on.isoformat()})
     errors = policy_check_conditions(policy=policy)
     if errors:
         raise ValidationError(errors)

@@ -5,6 +5,7 @@ refusing unsound conditions."""
 import datetime
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -49,11 +50,15 @@ def test_a_superseded_policy_links_to_its_successor_and_a_draft_is_not_shown(cli
 
 def test_for_me_shows_reasons_and_leaves_out_the_not_eligible_and_the_expired(client):
     policy = _published()
-    expired = _published(
-        title="已过期政策",
-        expires_on=datetime.date(2026, 1, 1),
-        issued_on=datetime.date(2024, 1, 1),
-    )
+    # Published while in force; its last day has passed, the daily job has not run yet.
+    noon = datetime.datetime(2025, 6, 2, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    with time_machine.travel(noon, tick=False):
+        expired = _published(
+            title="已过期政策",
+            expires_on=datetime.date(2026, 1, 1),
+            issued_on=datetime.date(2024, 1, 1),
+        )
+    assert expired.status == PolicyStatus.IN_FORCE
     assert expired.ends_on < datetime.date.today()
     yes = EnterpriseFactory(registered_capital=500)
     yes.qualifications.add(qualification())

@@ -5,6 +5,7 @@ publish is repeated or a batch task runs twice."""
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -36,6 +37,25 @@ def _world():
 
 def _notices(users):
     return Notification.objects.filter(recipient__in=users).count()
+
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def _at(day):
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(9), TZ), tick=False)
+
+
+def _publish_in_admin(client, official, policy, on_commit):
+    """Press "Publish" on `policy` in the admin, as the unit's official; return the page and
+    the callbacks queued for after commit (the push task)."""
+    login(client, official)
+    with on_commit() as queued:
+        page = client.post("/admin/policies/policy/", {
+            "action": "publish", "_selected_action": [policy.pk], "index": "0",
+            "select_across": "0"}, follow=True)
+    assert page.status_code == 200
+    return page.content.decode(), queued
 
 
 @pytest.mark.django_db
@@ -131,9 +151,10 @@ def test_the_admin_refuses_to_publish_an_expired_repealed_or_superseded_policy(
     """The unit edits the conditions of a policy no longer in force and presses "Publish": it
     is told why not, and no version, match, ledger entry or push comes of it."""
     official, people = _world()
-    policy = make_policy(unit=official.unit, issued_on=datetime.date(2026, 1, 5),
-                         expires_on=datetime.date(2026, 6, 30))
-    services.policy_publish(policy=policy, by=official)
+    with _at(datetime.date(2026, 1, 5)):  # published while in force
+        policy = make_policy(unit=official.unit, issued_on=datetime.date(2026, 1, 5),
+                             expires_on=datetime.date(2026, 6, 30))
+        services.policy_publish(policy=policy, by=official)
     end(policy)
     policy.refresh_from_db()
     ended = policy.status
@@ -159,3 +180,73 @@ def test_the_admin_refuses_to_publish_an_expired_repealed_or_superseded_policy(
     assert PolicyMatch.objects.count() == matches
     assert LedgerEntry.objects.filter(action="policy.publish", object_id=str(policy.pk)).count() == 1
     assert queued == []  # no push task queued
+
+
+NEW_CONDITIONS = {"all": [
+    {"field": "qualification", "values": ["high-tech"], "clause": "第二条"},
+    {"field": "registered_capital", "min": 10, "clause": "第三条"},
+]}
+
+
+def _in_force_past_its_last_day(official):
+    with _at(datetime.date(2026, 3, 2)):
+        policy = make_policy(unit=official.unit, issued_on=datetime.date(2026, 3, 2),
+                             expires_on=datetime.date(2026, 6, 30))
+        services.policy_publish(policy=policy, by=official)
+    policy.refresh_from_db()
+    assert (policy.status, policy.version) == (PolicyStatus.IN_FORCE, 1)
+    return policy
+
+
+def _draft_past_its_last_day(official):
+    return make_policy(unit=official.unit, issued_on=datetime.date(2026, 3, 2),
+                       expires_on=datetime.date(2026, 6, 30))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("made", [_in_force_past_its_last_day, _draft_past_its_last_day])
+def test_the_admin_refuses_to_publish_a_policy_past_its_last_day(
+        client, django_capture_on_commit_callbacks, made):
+    """Regression: publishing refused by status only, so a policy still "in force" the day
+    after its last (the daily job not yet run) took new conditions as version 2 and pushed them,
+    and a draft whose last day had passed was put in force. Now the unit is told why not, and
+    no version, match, ledger entry or push comes of it."""
+    official, people = _world()
+    policy = made(official)
+    before = (policy.status, policy.version)
+    Policy.objects.filter(pk=policy.pk).update(conditions=NEW_CONDITIONS)
+    matches = PolicyMatch.objects.count()
+    published = LedgerEntry.objects.filter(action="policy.publish", object_id=str(policy.pk))
+    ledger = published.count()
+    with _at(datetime.date(2026, 7, 1)):
+        page, queued = _publish_in_admin(client, official, policy,
+                                         django_capture_on_commit_callbacks)
+    assert (f"“{policy.title}” was not published: A policy whose validity ended on 2026-06-30 "
+            "cannot be published; set a later “in force until” date first.") in page
+    assert "is in force (version" not in page
+    policy.refresh_from_db()
+    assert (policy.status, policy.version) == before
+    assert PolicyVersion.objects.filter(policy=policy).count() == before[1]
+    assert PolicyMatch.objects.count() == matches
+    assert published.count() == ledger
+    assert queued == []  # no push task queued
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("made", [_in_force_past_its_last_day, _draft_past_its_last_day])
+def test_the_admin_publishes_a_policy_on_its_last_day(
+        client, django_capture_on_commit_callbacks, made):
+    """Its last day is still in force (the daily job expires it only the day after)."""
+    official, people = _world()
+    policy = made(official)
+    Policy.objects.filter(pk=policy.pk).update(conditions=NEW_CONDITIONS)
+    with _at(datetime.date(2026, 6, 30)):
+        page, queued = _publish_in_admin(client, official, policy,
+                                         django_capture_on_commit_callbacks)
+    version = policy.version + 1
+    assert f"“{policy.title}” is in force (version {version});" in page
+    assert "was not published" not in page
+    policy.refresh_from_db()
+    assert (policy.status, policy.version) == (PolicyStatus.IN_FORCE, version)
+    assert PolicyVersion.objects.get(policy=policy, number=version).conditions == NEW_CONDITIONS
+    assert len(queued) == 1  # the push of the new version
