@@ -260,6 +260,14 @@ FACT_FIELDS = ("registered_capital", "founded_on", "street", "park", "ownership"
                "industry_division")
 
 
+def fact_not_missing_message() -> str:
+    """Why a fact sent for a policy is not saved (in the request's language): the policy is not
+    missing it, because it was supplied meanwhile (the page open in another tab) or the policy
+    never asks for it. One wording for the page and the API."""
+    return gettext("This policy does not need this fact: it was already given, or the policy "
+                   "does not ask for it.")
+
+
 @transaction.atomic
 def fact_supply(*, enterprise: Enterprise, by, key: str, value=None, holds: bool | None = None,
                 certificate=None) -> None:

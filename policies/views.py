@@ -105,7 +105,7 @@ def fact_supply(request, pk):
     context = _detail(request, policy, bound_key=key)
     form = next((f for f in context.get("fact_forms", []) if f.key == key), None)
     if form is None:
-        messages.info(request, _("This fact is no longer needed."))
+        messages.info(request, services.fact_not_missing_message())
         return redirect("policies:detail", policy.pk)
     if form.is_valid():
         d = form.cleaned_data

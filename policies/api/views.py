@@ -200,9 +200,7 @@ class FactSupplyView(APIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         if d["key"] not in _evaluate(policy, enterprise).missing_facts:
-            raise exceptions.ValidationError(
-                {"key": [_("This fact is not one this policy is missing.")]}
-            )
+            raise exceptions.ValidationError({"key": [services.fact_not_missing_message()]})
         try:
             services.fact_supply(
                 enterprise=enterprise,

@@ -101,7 +101,8 @@ def test_declaring_a_qualification_not_held_makes_the_enterprise_not_eligible(cl
         (
             {"key": "founded_on", "value": "500"},
             "key",
-            "This fact is not one this policy is missing.",
+            "This policy does not need this fact: it was already given, or the policy does "
+            "not ask for it.",
         ),
         ({"key": "qualification:high-tech"}, "holds", "Answer yes or no."),
         ({"value": "500"}, "key", "This field is required."),
@@ -133,7 +134,7 @@ def test_messages_are_in_the_chosen_language(client):
         content_type="application/json",
     )
     assert got.status_code == 400
-    assert _fields(got)["key"] == ["这项信息不是本政策所缺的。"]
+    assert _fields(got)["key"] == ["本政策不需要这项信息：已经提供过，或本政策并不要求。"]
 
 
 def test_not_relevant_and_back(client):

@@ -126,7 +126,7 @@ def test_a_bad_figure_is_refused_with_a_message(client):
 def test_a_fact_no_longer_missing_is_not_saved_again_and_the_enterprise_is_told(client):
     """The enterprise opened the page in two tabs and supplied its registered capital in one;
     the other tab's form, sent later, is not saved over it, nor is a fact the policy never
-    asked for: "This fact is no longer needed." on the policy's page."""
+    asked for. The page says so in the API's words (both said it differently before)."""
     from portal.ledger.models import LedgerEntry
 
     policy = _published()
@@ -145,7 +145,10 @@ def test_a_fact_no_longer_missing_is_not_saved_again_and_the_enterprise_is_told(
         response = client.post(f"/policies/{policy.pk}/facts/", stale, follow=True)
         assert response.redirect_chain == [(f"/policies/{policy.pk}/", 302)]
         page = response.content.decode()
-        assert "This fact is no longer needed." in page
+        assert (
+            "This policy does not need this fact: it was already given, or the policy does not "
+            "ask for it."
+        ) in page
         assert "Your enterprise is eligible." in page
     enterprise.refresh_from_db()
     assert (enterprise.registered_capital, enterprise.park) == (300, "")
