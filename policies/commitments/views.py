@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.core.keyset import keyset_page
@@ -93,6 +94,21 @@ def clause_confirm(request, pk):
     return redirect("commitments:detail", clause.commitment_id)
 
 
+def public_dispute_sent_message(*, unit: str, n: int) -> str:
+    """What an enterprise reads once its dispute of a commitment made to every enterprise is
+    sent, while fewer than `n` enterprises (the threshold) have disputed: the count decides the
+    grammatical number (ngettext), whatever the threshold is set to."""
+    return ngettext(
+        "Your dispute was sent to %(unit)s. A commitment made to every enterprise counts as "
+        "disputed, and the department supervises (督办) it, once %(n)d enterprise disputes "
+        "the same fulfilment.",
+        "Your dispute was sent to %(unit)s. A commitment made to every enterprise counts as "
+        "disputed, and the department supervises (督办) it, once %(n)d enterprises dispute "
+        "the same fulfilment.",
+        n,
+    ) % {"unit": unit, "n": n}
+
+
 @login_required
 @require_http_methods(["POST"])
 def clause_dispute(request, pk):
@@ -113,15 +129,10 @@ def clause_dispute(request, pk):
             if clause.commitment.enterprise_id is None and clause.status != ClauseStatus.DISPUTED:
                 messages.success(
                     request,
-                    _(
-                        "Your dispute was sent to %(unit)s. A commitment made to every enterprise "
-                        "counts as disputed, and the department supervises (督办) it, once "
-                        "%(n)d enterprises dispute the same fulfilment."
-                    )
-                    % {
-                        "unit": clause.commitment.unit.display_name,
-                        "n": services.public_disputes_to_dispute(),
-                    },
+                    public_dispute_sent_message(
+                        unit=clause.commitment.unit.display_name,
+                        n=services.public_disputes_to_dispute(),
+                    ),
                 )
             else:
                 messages.success(

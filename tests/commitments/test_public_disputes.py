@@ -246,3 +246,26 @@ def test_the_clause_page_in_the_admin_shows_each_dispute_without_who_sent_it(cli
     assert "我办了三天。" in page and "窗口说系统故障。" in page
     for user in disputers:
         assert user.enterprise.name not in page and user.get_full_name() not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "n", "text"),
+    [
+        ("en", 1, "once 1 enterprise disputes the same fulfilment."),
+        ("en", 2, "once 2 enterprises dispute the same fulfilment."),
+        ("zh-hans", 1, "须有1家企业对同一次兑现提出异议"),
+        ("zh-hans", 5, "须有5家企业对同一次兑现提出异议"),
+    ],
+)
+def test_the_message_after_a_dispute_agrees_in_number_with_the_threshold(language, n, text):
+    """Regression: the message was one gettext string, "once %(n)d enterprises dispute", for
+    every threshold; it is now chosen by the count (ngettext), so each language's catalogue
+    gives the right form. On the page it shows only while fewer than the threshold have
+    disputed (a threshold of 1 disputes at once), hence the wording is pinned here too."""
+    from django.utils import translation
+
+    from policies.commitments.views import public_dispute_sent_message
+
+    with translation.override(language):
+        message = public_dispute_sent_message(unit="区市场监管局", n=n)
+    assert text in message and "区市场监管局" in message
