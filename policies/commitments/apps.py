@@ -13,7 +13,12 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self):
         from portal.cases.kinds import register
+        from portal.workdays.signals import calendar_changed
 
+        from . import receivers
         from .kind import COMMITMENT
 
         register(COMMITMENT)
+        calendar_changed.connect(
+            receivers.calendar_changed, dispatch_uid="commitments.calendar_changed"
+        )

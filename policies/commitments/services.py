@@ -206,6 +206,42 @@ def commitment_record_saved(*, actor, commitment, created: bool) -> None:
     )
 
 
+@transaction.atomic
+def clauses_follow_calendar() -> int:
+    """Move the stored working day of each pending clause (`Clause.falls_due_on`) to the one the
+    working-day calendar gives now; return how many moved. Called when the department corrects
+    the calendar (receivers.py), so the overdue scan and the rate page count from the corrected
+    day. One read of the pending clauses with a stored day; only those that moved are locked,
+    ledgered and updated (in one statement). A clause kept, confirmed or disputed keeps the day
+    it was judged against; one never stored (empty) is worked out at each use already."""
+    pending = Clause.objects.filter(status=ClauseStatus.PENDING, falls_due_on__isnull=False)
+    moved = {}
+    for pk, due, stored in pending.values_list("pk", "due_date", "falls_due_on").iterator(
+        chunk_size=2000
+    ):
+        day = next_working_day(due)
+        if day != stored:
+            moved[pk] = day
+    if not moved:
+        return 0
+    # Locked and filtered again: a clause kept since the read above is left as it is.
+    clauses = list(pending.select_for_update().filter(pk__in=moved).order_by("pk"))
+    for clause in clauses:
+        ledger_append(
+            actor=None,
+            action="commitments.falls_due_moved",
+            obj=clause,
+            payload={
+                "due_date": clause.due_date,
+                "from": clause.falls_due_on,
+                "to": moved[clause.pk],
+            },
+        )
+        clause.falls_due_on = moved[clause.pk]
+    Clause.objects.bulk_update(clauses, ["falls_due_on"])
+    return len(clauses)
+
+
 def _latest_fulfilment(clause: Clause) -> Fulfilment:
     return Fulfilment.objects.select_for_update().filter(clause=clause).latest("recorded_at", "id")
 

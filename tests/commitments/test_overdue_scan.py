@@ -79,7 +79,7 @@ def test_a_clause_without_a_stored_day_still_falls_due_on_the_working_day():
     """A clause written outside the admin (falls_due_on empty): its due date moved past holidays
     decides, as before the day was stored."""
     official = unit_official()
-    c = commitment(unit=official.unit, due=datetime.date(2026, 10, 3))
+    c = commitment(unit=official.unit, due=datetime.date(2026, 10, 3), stored_day=False)
     clause = c.clauses.get()
     assert clause.falls_due_on is None
     with time_machine.travel(local_dt(2026, 10, 8, 2, 30), tick=False):
