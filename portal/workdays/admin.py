@@ -21,7 +21,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
             "Deadlines count Chinese working days from the national holiday schedule. Add a "
             "correction when the State Council publishes next year's schedule, or when the "
             "district decides otherwise: it takes effect at once for every deadline computed "
-            "from then on (deadlines already set are not moved)."
+            "from then on. Deadlines already set are not moved, with one exception: a "
+            "commitment clause not yet fulfilled keeps its due date, but the working day it "
+            "falls due on follows the correction."
         ),
     })]
     actions = ["delete_selected"]

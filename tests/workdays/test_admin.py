@@ -47,6 +47,16 @@ def test_the_form_explains_the_choices(staff_client):
     assert "takes effect at once" in page
 
 
+def test_the_form_says_a_pending_commitment_clause_follows_a_correction(client):
+    """Since clauses_follow_calendar, the help text no longer says nothing set is moved."""
+    page = login(client, department_staff()).get(ADD_URL).content.decode()
+    assert "(deadlines already set are not moved)" not in page
+    assert "the working day it falls due on follows the correction" in page
+    client.cookies["portal_language"] = "zh-hans"
+    page = client.get(ADD_URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "尚未兑现的承诺条款，其约定期限不变，到期的工作日随调整而顺延或提前" in page
+
+
 def test_the_list_shows_what_the_national_calendar_says(staff_client):
     CalendarDayFactory(date=D(2026, 10, 10), kind=CalendarDay.Kind.HOLIDAY)  # a make-up Saturday
     CalendarDayFactory(date=D(2027, 1, 1), kind=CalendarDay.Kind.HOLIDAY)
