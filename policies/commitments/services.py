@@ -517,7 +517,16 @@ def _tell_party_overdue(clause: Clause) -> None:
 
 
 def clauses_scan_overdue() -> int:
-    """The daily job: every overdue clause to supervision, once. Return how many opened."""
+    """The daily job: every overdue clause to supervision, once. Return how many opened.
+
+    First the stored working days follow the calendar (clauses_follow_calendar): a correction
+    whose listener failed (calendar_changed is sent robustly, the failure only logged) is
+    repaired within a day, before the scan selects on those days. If that fails too, the scan
+    still runs on the days stored (the escalation checks the due date against the calendar)."""
+    try:
+        clauses_follow_calendar()
+    except Exception:  # the scan is the job's duty; the next run (or correction) retries this
+        logger.exception("could not move the clauses' stored working days to the calendar")
     opened = 0
     for clause_id in clause_overdue_ids():
         try:

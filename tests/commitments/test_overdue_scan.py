@@ -1,6 +1,7 @@
 """The daily overdue scan selects, in SQL, the pending clauses whose stored day of falling due
 (`Clause.falls_due_on`, written when the commitment is saved in the admin) is past: not one due
-today or later, not one kept, and each told once."""
+today or later, not one kept, and each told once. It first moves stored days the calendar no
+longer gives (a missed calendar_changed pass), so it selects on the corrected day."""
 
 import datetime
 
@@ -10,6 +11,7 @@ import time_machine
 from policies.commitments import services
 from policies.commitments.models import Clause
 from portal.cases.models import SupervisionItem
+from portal.ledger.models import LedgerEntry
 from portal.notifications.models import Notification
 from tests.cases.factories import local_dt
 from tests.factories import enterprise_user, unit_official
@@ -95,3 +97,44 @@ def test_the_selection_is_one_query(django_assert_num_queries):
     with time_machine.travel(NOW, tick=False), django_assert_num_queries(1):
         ids = services.clause_overdue_ids()
     assert sorted(ids) == sorted(Clause.objects.values_list("pk", flat=True))
+
+
+def _stale(clause, day):
+    """The stored day as a missed pass of calendar_changed leaves it (the listener failed)."""
+    Clause.objects.filter(pk=clause.pk).update(falls_due_on=day)
+
+
+def test_the_scan_first_repairs_a_stored_day_left_late_and_finds_the_clause_overdue():
+    """Due Tuesday 17 November, a working day, but stored as Thursday 19 (as if a holiday on
+    the 17th and 18th had been deleted and the commitments listener had failed): the scan moves
+    the day back to the 17th first, so on the 18th the clause is overdue and supervised."""
+    official = unit_official()
+    c = _saved_in_admin(commitment(unit=official.unit, due=datetime.date(2026, 11, 17)))
+    clause = c.clauses.get()
+    _stale(clause, datetime.date(2026, 11, 19))
+    with time_machine.travel(NOW, tick=False):
+        assert services.clauses_scan_overdue() == 1
+    clause.refresh_from_db()
+    assert clause.falls_due_on == datetime.date(2026, 11, 17)
+    assert SupervisionItem.objects.get().case == clause.case
+    assert LedgerEntry.objects.filter(
+        action="commitments.falls_due_moved", object_id=str(clause.pk)
+    ).count() == 1
+
+
+def test_the_scan_first_repairs_a_stored_day_left_early_and_waits_for_the_working_day():
+    """Due Wednesday 18 November, stored as Monday 16 (stale the other way): the scan moves it to
+    the 18th, so on the 18th nothing is overdue; on the 19th the scan supervises it."""
+    official = unit_official()
+    c = _saved_in_admin(commitment(unit=official.unit, due=TODAY))
+    clause = c.clauses.get()
+    _stale(clause, datetime.date(2026, 11, 16))
+    with time_machine.travel(NOW, tick=False):
+        assert services.clauses_scan_overdue() == 0
+        clause.refresh_from_db()
+        assert clause.falls_due_on == TODAY
+        assert services.clause_overdue_ids() == []
+    assert not SupervisionItem.objects.exists()
+    with time_machine.travel(local_dt(2026, 11, 19, 2, 30), tick=False):
+        assert services.clauses_scan_overdue() == 1
+    assert SupervisionItem.objects.get().case == Clause.objects.get(pk=clause.pk).case
