@@ -4,6 +4,7 @@
     python -m bench.profile my_cases --profile 30    # and cProfile's top 30 (own time)
     python -m bench.profile baseline --rows 20       # the bare-Django baseline
     python -m bench.profile my_cases --queries       # the SQL of one request, each timed
+    python -m bench.profile my_cases --queries --explain  # and each SELECT's plan
     python -m bench.profile my_cases --cold          # no cached fragment: a first visit
     python -m bench.profile case_first_view          # walks the heavy enterprise's cases
     python -m bench.profile submit --profile 30      # GET the appeal form, POST it (files one)
@@ -54,9 +55,12 @@ def _environ(path: str, cookie: str, *, body: bytes = b"") -> dict:
     }
 
 
-def _print_queries(request) -> None:
-    """Run one request and print its queries, each with the time it took in the database."""
+def _print_queries(request, *, explain: bool = False) -> None:
+    """Run one request and print its queries, each with the time it took in the database;
+    with `explain`, each SELECT's whole SQL and its plan (EXPLAIN ANALYZE, run after it)."""
     from django.db import connection
+
+    selects = []
 
     def timed(execute, sql, params, many, context):
         started = time.perf_counter()
@@ -64,9 +68,16 @@ def _print_queries(request) -> None:
             return execute(sql, params, many, context)
         finally:
             print(f"{(time.perf_counter() - started) * 1000:6.2f} ms  {sql[:160]}")
+            if explain and sql.lstrip().upper().startswith("SELECT"):
+                selects.append((sql, params))
 
     with connection.execute_wrapper(timed):
         request()
+    with connection.cursor() as cursor:
+        for sql, params in selects:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+            print(f"\n{cursor.mogrify(sql, params).decode()}")
+            print("\n".join(f"    {row[0]}" for row in cursor.fetchall()))
 
 
 class _Submitter:
@@ -126,6 +137,8 @@ def main(argv=None) -> int:
                              "shared machine)")
     parser.add_argument("--cold", action="store_true",
                         help="empty the fragments cache before each request (a cache miss)")
+    parser.add_argument("--explain", action="store_true",
+                        help="with --queries: each SELECT's SQL and EXPLAIN ANALYZE plan")
     parser.add_argument("--queries", action="store_true",
                         help="print the SQL of one request, with each query's time")
     args = parser.parse_args(argv)
@@ -183,7 +196,7 @@ def main(argv=None) -> int:
     for _ in range(20):  # warm up: URLs, templates, translations, connections
         request()
     if args.queries:
-        _print_queries(request)
+        _print_queries(request, explain=args.explain)
     batches, cpu = [], []
     for _ in range(5):
         excluded[:] = [0.0, 0.0]
