@@ -54,8 +54,8 @@ def _forbidden(request, message: str):
 
 def _visible_case(request, pk: int) -> Case:
     """Return the case if the user may see it; 404 otherwise (never say that it exists)."""
-    return get_object_or_404(selectors.case_page_visible_to(user=request.user).filter(kind=KIND),
-                             pk=pk)
+    return selectors.with_reference_rows(get_object_or_404(
+        selectors.case_page_visible_to(user=request.user).filter(kind=KIND), pk=pk))
 
 
 # --- My cases --------------------------------------------------------------------------------

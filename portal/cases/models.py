@@ -105,6 +105,7 @@ CONFIG_MEMO_SECONDS = 10
 SETTINGS_MEMO_KEY = "cases:engine-settings"
 DEADLINE_RULES_MEMO_KEY = "cases:deadline-rules"
 DEPARTMENT_MEMO_KEY = "cases:department-staff"  # services._steps.department_staff
+REFERENCE_MEMO_PREFIX = "cases:ref:"  # selectors.with_reference_rows: a category, a unit
 
 
 class DeadlineRule(models.Model):
@@ -609,6 +610,15 @@ for _model in (EngineSettings, DeadlineRule):
     post_save.connect(_forget_config, sender=_model, dispatch_uid=f"forget-config-{_model.__name__}")
     post_delete.connect(_forget_config, sender=_model,
                         dispatch_uid=f"forget-config-{_model.__name__}")
+
+
+def _forget_reference(sender, instance, **kwargs):
+    caches["fragments"].delete(f"{REFERENCE_MEMO_PREFIX}{sender._meta.label_lower}:{instance.pk}")
+
+
+for _label in ("cases.Category", "orgs.Unit"):
+    post_save.connect(_forget_reference, sender=_label, dispatch_uid=f"forget-ref-{_label}")
+    post_delete.connect(_forget_reference, sender=_label, dispatch_uid=f"forget-ref-{_label}")
 
 
 def _forget_department(sender, **kwargs):

@@ -11,7 +11,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.cache import caches
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from portal.orgs.models import Unit
@@ -21,6 +23,8 @@ from . import deadlines, permissions
 from .constants import HANDLING_STATUSES, UNIT_STATUSES, SupervisionStatus
 from .kinds import registered_kinds
 from .models import (
+    CONFIG_MEMO_SECONDS,
+    REFERENCE_MEMO_PREFIX,
     Attachment,
     Case,
     CaseEvent,
@@ -50,8 +54,9 @@ UNSHOWN_COLUMNS = (*SEARCH_COLUMNS, "submission_key")
 LIST_DEFERRED = ("description", "satisfaction_comment", *UNSHOWN_COLUMNS)
 # What names a list row's printed state: every step saves `updated_at` with what it changes.
 CASE_ROW_KEY = ("id", "submitted_at", "updated_at")
-# What the case page prints of other tables.
-CASE_PAGE_RELATED = ("category", "responsible_unit", "subject_unit", "submitter")
+# What the case page prints of the reference tables: kept in the process's memory
+# (with_reference_rows), not joined.
+CASE_PAGE_REFERENCE = (("category", Category), ("responsible_unit", Unit), ("subject_unit", Unit))
 
 
 def case_list_rows(qs: QuerySet[Case], *, related: tuple[str, ...] = ()) -> QuerySet[Case]:
@@ -67,10 +72,46 @@ def case_list_keys(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def case_page_visible_to(*, user) -> QuerySet[Case]:
-    """Return the cases `user` may see, read as the case page prints one: its four related
-    rows joined, without what search reads."""
-    return (case_list_visible_to(user=user).select_related(None)
-            .select_related(*CASE_PAGE_RELATED).defer(*UNSHOWN_COLUMNS))
+    """Return the cases `user` may see, read as the case page prints one: joined to nothing,
+    without what search reads, the submitter's name read along (`submitter_name`). The page
+    takes its category and units from with_reference_rows: the query with its four joins
+    was a fifth of a first view's time (docs/performance.md, issue 11)."""
+    return (case_list_visible_to(user=user).select_related(None).defer(*UNSHOWN_COLUMNS)
+            .annotate(submitter_name=person_name("submitter")))
+
+
+def person_name(relation: str):
+    """The name `User.get_full_name` gives the person at `relation`, read in SQL: their full
+    name, else their e-mail; NULL without one."""
+    return Coalesce(NullIf(F(f"{relation}__full_name"), Value("")), F(f"{relation}__email"),
+                    output_field=CharField())
+
+
+def reference_memo_key(model, pk) -> str:
+    return f"{REFERENCE_MEMO_PREFIX}{model._meta.label_lower}:{pk}"
+
+
+def with_reference_rows(case: Case) -> Case:
+    """Set `case`'s category, responsible unit and unit it is about (CASE_PAGE_REFERENCE) from
+    this process's memory (ADR 0015, 2.), reading those not kept: at most one query per table,
+    and none once they are kept. A row saved or deleted is dropped at once in the process that
+    saved it (models._forget_reference); others see it within CONFIG_MEMO_SECONDS."""
+    memo = caches["fragments"]
+    wanted = {reference_memo_key(model, pk): (name, model, pk)
+              for name, model in CASE_PAGE_REFERENCE if (pk := getattr(case, f"{name}_id"))}
+    kept = memo.get_many(wanted)
+    missing: dict = defaultdict(set)
+    for key, (_name, model, pk) in wanted.items():
+        if key not in kept:
+            missing[model].add(pk)
+    for model, pks in missing.items():
+        found = {reference_memo_key(model, pk): row for pk, row in model.objects.in_bulk(pks).items()}
+        memo.set_many(found, CONFIG_MEMO_SECONDS)
+        kept.update(found)
+    for key, (name, _model, _pk) in wanted.items():
+        if key in kept:  # else (deleted meanwhile) Django reads it as usual
+            setattr(case, name, kept[key])
+    return case
 
 
 def case_queue(*, user, status=None, overdue: bool = False, due_soon: bool = False,
@@ -122,7 +163,10 @@ def case_timeline_for(*, case: Case, user) -> QuerySet[CaseEvent]:
     permissions.require_view(user, case)
     audience = permissions.audience_of(user, case)
     files = Attachment.objects.filter(audience__sees=audience)
-    return (case.events.filter(audience__sees=audience).select_related("actor")
+    # The actor's name, not the actor's row: the timeline prints nothing else of them
+    # (timeline.actor_label), and reading users was a third of the steps' query's time.
+    return (case.events.filter(audience__sees=audience)
+            .annotate(actor_name=person_name("actor"))
             .prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
             .order_by("created_at", "id"))
 

@@ -15,13 +15,18 @@ def actor_label(event, case, *, internal: bool) -> str:
     side = event.actor_side
     if side == Side.SYSTEM:
         return _("The portal (automatic)")
-    actor = event.actor
     if side in (Side.UNIT, Side.DEPARTMENT):
         unit = event.actor_unit_name
-        if internal and actor is not None:
-            name = actor.get_full_name() or actor.email
+        if internal and (name := _actor_name(event)):
             return f"{name} ({unit})" if unit else name
         return unit or _("District government")
-    if actor is None:
-        return str(Side(side).label)
-    return actor.get_full_name() or actor.email
+    return _actor_name(event) or str(Side(side).label)
+
+
+def _actor_name(event) -> str | None:
+    """The actor's name (User.get_full_name), as the timeline's query read it (`actor_name`,
+    selectors.person_name) or else from the actor's row; None without an actor."""
+    if "actor_name" in event.__dict__:
+        return event.actor_name
+    actor = event.actor
+    return actor.get_full_name() if actor is not None else None

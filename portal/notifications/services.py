@@ -123,24 +123,25 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
         rendered: dict[str, tuple[str, str]] = {}
         for user in people.values():
             language = user_language(user)
-            if language not in rendered:
-                with translation.override(language):
-                    rendered[language] = (
-                        Truncator(_one_line(str(message.subject))).chars(SUBJECT_MAX),
-                        str(message.body),
-                    )
-            text_subject, text_body = rendered[language]
             email = wants_email(user)
             row = Notification(
-                recipient=user, subject=text_subject, body=text_body, url=message.url,
-                dedup_key=message.dedup_key,
+                recipient=user, url=message.url, dedup_key=message.dedup_key,
                 email_status=(Notification.EmailStatus.PENDING if email
                               else Notification.EmailStatus.NOT_WANTED),
                 email_due_at=now if email else None,
             )
-            # Uniqueness of (recipient, dedup_key) is handled below in one query, not per row.
-            row.full_clean(exclude=["recipient"], validate_unique=False,
-                           validate_constraints=False)
+            if language not in rendered:
+                with translation.override(language):
+                    row.subject = Truncator(_one_line(str(message.subject))).chars(SUBJECT_MAX)
+                    row.body = str(message.body)
+                # The rows of one text differ only in whom they are for and whether an e-mail
+                # goes out (both set here, valid by construction): checked once per text, not
+                # once per recipient (a step tells every department staff member). Uniqueness
+                # of (recipient, dedup_key) is handled below in one query, not per row.
+                row.full_clean(exclude=["recipient"], validate_unique=False,
+                               validate_constraints=False)
+                rendered[language] = (row.subject, row.body)
+            row.subject, row.body = rendered[language]
             rows.append(row)
     if not rows:
         return []

@@ -108,7 +108,10 @@ def test_submitting_runs_a_fixed_number_of_queries(client, submitter, category,
     # permissions are kept under the version their row carries (issue 13). 20: the form's key
     # is looked up on its own index and stored on the case; the session is no longer written.
     # 19: the department's staff are kept in the process's memory for a few seconds (ADR 0015).
-    assert len(sql) == 19, "\n".join(sql)
+    # 17: opening the case takes no savepoint inside the appeal's own transaction.
+    assert len(sql) == 17, "\n".join(sql)
+    assert sum(q.startswith("SAVEPOINT") for q in sql) == 2  # the appeal's (inside the
+    # test's transaction), the notices' insert (a concurrent duplicate must not undo the case)
     assert Case.objects.filter(search_vector__isnull=False).count() == 2
 
 
@@ -542,8 +545,9 @@ def test_another_enterprises_or_units_case_is_not_found(client, dept, unit, subm
 def test_the_case_page_runs_the_same_queries_for_a_short_or_long_timeline(
         client, dept, unit, submitter):
     official = unit_official(unit)
-    short = signed_case(dept, unit, official, submitter=submitter)
-    long = signed_case(dept, unit, official, submitter=submitter,
+    category = CategoryFactory()
+    short = signed_case(dept, unit, official, submitter=submitter, category=category)
+    long = signed_case(dept, unit, official, submitter=submitter, category=category,
                        files=[upload("a.pdf", PDF_BYTES)])
     for i in range(8):
         long = services.case_request_info(case=long, actor=official, question=f"问题{i}")
@@ -557,9 +561,15 @@ def test_the_case_page_runs_the_same_queries_for_a_short_or_long_timeline(
         return len(ctx.captured_queries), response.content.decode()
 
     client.get(reverse("cases:list"))  # the session's first request records the sign-in
+    # The process's first case page reads the category and the unit it prints, a query each:
+    # then they are kept in memory (selectors.with_reference_rows, ADR 0015).
+    cold, _ = queries(signed_case(dept, unit, official, submitter=submitter, category=category))
     first_short, _ = queries(short)
     first_long, page = queries(long)
-    assert first_short == first_long
+    assert cold == first_short + 2  # the category, the unit
+    # session, user, the case (no join: its submitter's name read along), the unread badge,
+    # the steps (with their actors' names), their files
+    assert first_short == first_long == 6
     assert page.count('<li class="">') == 20 and "补充7.png" in page
     # Shown again, the timeline comes from the fragments cache: neither the steps nor their
     # files are read, and the page is the same.
@@ -570,6 +580,30 @@ def test_the_case_page_runs_the_same_queries_for_a_short_or_long_timeline(
     # the case's change stamp (issue 11; it was a query of its own)
     assert again_long == 4
     assert again.split('class="case-timeline"')[1] == page.split('class="case-timeline"')[1]
+
+
+def test_a_renamed_unit_or_category_shows_at_once_on_the_case_page(client, dept, unit,
+                                                                   submitter):
+    """The case page takes its category and units from the process's memory, not a join
+    (selectors.with_reference_rows): saving one drops it there, so the next page shows the
+    new name; so does the person's name, read with the case."""
+    case = signed_case(dept, unit, submitter=submitter)
+    login(client, submitter)
+    page = client.get(detail(case)).content.decode()
+    assert unit.display_name in page and case.category.name_en in page
+    assert submitter.get_full_name() in page
+    unit.name_en = "Bureau of Renamed Affairs"
+    unit.save()
+    case.category.name_en = "Renamed topic"
+    case.category.save()
+    submitter.full_name = "改名的人"
+    submitter.save()
+    page = client.get(detail(case)).content.decode()
+    assert "Bureau of Renamed Affairs" in page and "Renamed topic" in page
+    assert "改名的人" in page
+    submitter.full_name = ""
+    submitter.save()
+    assert submitter.email in client.get(detail(case)).content.decode()  # no name: the e-mail
 
 
 def test_a_new_step_shows_at_once_on_a_timeline_shown_before(client, dept, unit, submitter):

@@ -62,7 +62,6 @@ def attachments_save(*, case: Case, event: CaseEvent | None, actor, files,
     return saved
 
 
-@transaction.atomic
 def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
               enterprise=None, category=None, subtype: str = "", subject_unit=None,
               files=(), side: str | None = None, submission_key: str | None = None) -> Case:
@@ -95,6 +94,15 @@ def case_open(*, kind: str, actor, title: str, description: str, submitter=None,
     # (tests/cases/test_services_submit.py pins the list; the submission key's uniqueness is
     # the kind's service's to check, as appeal_submit does, before it calls this).
     case.full_clean(exclude=["reference", *_OPENING_RELATED], validate_constraints=False)
+    # Everything above refuses bad input before any write, so a caller may catch that and carry
+    # on. The writes take no savepoint inside a kind's transaction (two statements on every
+    # submission, issue 11): one failing there leaves nothing a caller could carry on with.
+    with transaction.atomic(savepoint=False):
+        return _case_write(case, actor=actor, side=side, day=day, settings=settings,
+                           files=files, inspected=inspected)
+
+
+def _case_write(case: Case, *, actor, side, day, settings, files, inspected) -> Case:
     case.reference = _steps.reference_allocate(year=day.year)
     case.acceptance_due_date = deadlines.due_date_from(day, _steps.acceptance_days(case))
     _steps.start_clock(case, start=day, due=case.acceptance_due_date, settings=settings)
