@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal.core.admin import ReadOnlyAdminMixin
 
@@ -181,7 +181,10 @@ class PolicyAdmin(admin.ModelAdmin):
             )
             if result.saved:
                 self.message_user(
-                    request, _("%(n)s rows imported.") % {"n": result.saved}, messages.SUCCESS
+                    request,
+                    ngettext("%(n)s row imported.", "%(n)s rows imported.", result.saved)
+                    % {"n": result.saved},
+                    messages.SUCCESS,
                 )
         context = {
             **self.admin_site.each_context(request),
@@ -218,7 +221,11 @@ class PolicyAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("“%(p)s” is in force (version %(v)s); %(n)s enterprises are being told.")
+                    ngettext(
+                        "“%(p)s” is in force (version %(v)s); %(n)s enterprise is being told.",
+                        "“%(p)s” is in force (version %(v)s); %(n)s enterprises are being told.",
+                        version.matched,
+                    )
                     % {"p": policy.title, "v": version.number, "n": version.matched},
                     messages.SUCCESS,
                 )
@@ -273,7 +280,12 @@ class GrantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             )
         else:
             self.message_user(
-                request, _("%(n)s enterprises decided and told.") % {"n": n}, messages.SUCCESS
+                request,
+                ngettext(
+                    "%(n)s enterprise decided and told.", "%(n)s enterprises decided and told.", n
+                )
+                % {"n": n},
+                messages.SUCCESS,
             )
 
     @admin.action(
