@@ -280,6 +280,10 @@ class Case(ChoiceLabelsMixin, models.Model):
     reopen_count = models.PositiveSmallIntegerField(_("times reopened for redo"), default=0)
     unhappy_count = models.PositiveSmallIntegerField(_("unhappy ratings"), default=0)
     is_supervised = models.BooleanField(_("under supervision (督办)"), default=False)
+    # How many files the case's steps carry (services.attachments_save): a timeline with none
+    # reads no attachments (selectors.case_timeline_for), as most first views of a case.
+    attachment_count = models.PositiveIntegerField(_("attachments"), default=0, db_default=0,
+                                                   editable=False)
 
     # jieba keywords of title and description (pain points) and tokens for search.
     keywords = ArrayField(models.CharField(max_length=30), verbose_name=_("keywords"),

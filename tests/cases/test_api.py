@@ -157,18 +157,27 @@ def test_the_same_queries_for_a_short_or_long_timeline(dept, unit, submitter,
     official = unit_official(unit)
     short = signed_case(dept, unit, official, submitter=submitter)
     long = signed_case(dept, unit, official, submitter=submitter)
+    plain = signed_case(dept, unit, official, submitter=submitter)
     for i in range(6):
         step(official, long, "request-info", {"question": f"问题{i}"})
         step(submitter, long, "provide-info", {"information": f"回答{i}",
                                                "files": [upload(f"{i}.png", PNG_BYTES)]},
              fmt="multipart")
+        step(official, plain, "request-info", {"question": f"问题{i}"})
+        step(submitter, plain, "provide-info", {"information": f"回答{i}"})
     client = api(submitter)
     client.get(f"{BASE}{short.pk}/")
     with CaptureQueriesContext(connection) as ctx:
         client.get(f"{BASE}{short.pk}/")
     with django_assert_num_queries(len(ctx.captured_queries)):
+        data = client.get(f"{BASE}{plain.pk}/").json()
+    assert len(data["timeline"]) == 16
+    # the files are one query more, whatever their number, for a case that has some
+    # (Case.attachment_count: a case with none reads none)
+    with django_assert_num_queries(len(ctx.captured_queries) + 1):
         data = client.get(f"{BASE}{long.pk}/").json()
     assert len(data["timeline"]) == 16
+    assert sum(len(event["attachments"]) for event in data["timeline"]) == 6
 
 
 # --- refusals by role and visibility ---------------------------------------------------------

@@ -2,12 +2,21 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from portal.cases.attachments import DOCX, JPEG, PDF, PNG, TEXT, XLSX, attachment_inspect
-from portal.cases.models import EngineSettings
+from portal.cases.models import Case, EngineSettings
 from portal.cases.services import attachments_check
 
-from .factories import EXE_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES, office_bytes, upload
+from .factories import (
+    EXE_BYTES,
+    JPEG_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    office_bytes,
+    submit_case,
+    upload,
+)
 
 MB = 1024 * 1024
 
@@ -100,3 +109,20 @@ def test_every_bad_file_is_listed_at_once():
                            upload("b.docx", EXE_BYTES)])
     errors = exc.value.message_dict["files"]
     assert len(errors) == 2 and "a.pdf" in errors[0] and "b.docx" in errors[1]
+
+
+@pytest.mark.django_db
+def test_the_migration_counts_the_files_each_case_already_has():
+    """cases 0010 counts the files of the cases filed before Case.attachment_count: a case whose
+    count the migration must set reads its files for its timeline, one without stays at 0."""
+    import importlib
+
+    count_sql = importlib.import_module(
+        "portal.cases.migrations.0010_case_attachment_count").COUNT
+    with_files = submit_case(files=[upload("a.pdf", PDF_BYTES), upload("b.png", PNG_BYTES)])
+    without = submit_case()
+    Case.objects.update(attachment_count=0)  # as the column came, before its count
+    with connection.cursor() as cursor:
+        cursor.execute(count_sql)
+    counts = dict(Case.objects.values_list("pk", "attachment_count"))
+    assert (counts[with_files.pk], counts[without.pk]) == (2, 0)

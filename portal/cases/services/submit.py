@@ -4,7 +4,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import F, Value
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -59,6 +59,10 @@ def attachments_save(*, case: Case, event: CaseEvent | None, actor, files,
                              save=False)
         attachment.save()
         saved.append(attachment)
+    if saved:  # the case's count of files, which its timeline reads them by (case_timeline_for)
+        Case.objects.filter(pk=case.pk).update(
+            attachment_count=F("attachment_count") + len(saved))
+        case.attachment_count += len(saved)
     return saved
 
 
