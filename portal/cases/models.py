@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.models import ChoiceLabelsMixin
@@ -424,6 +425,13 @@ class CaseEvent(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @cached_property
+    def files(self) -> list:
+        """The step's attachments its reader may see, as selectors.case_timeline_for reads
+        them (its prefetch sets this); none for a step read otherwise, or of a case with no
+        file. A cached_property: Django's prefetch fills it, a plain attribute it would skip."""
+        return []
 
     @property
     def seen_by_submitter(self) -> bool:

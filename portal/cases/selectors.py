@@ -76,7 +76,7 @@ def case_page_visible_to(*, user) -> QuerySet[Case]:
     without what search reads, the submitter's name read along (`submitter_name`). The page
     takes its category and units from with_reference_rows: the query with its four joins
     was a fifth of a first view's time (docs/performance.md, issue 11)."""
-    return (case_list_visible_to(user=user).select_related(None).defer(*UNSHOWN_COLUMNS)
+    return (Case.objects.filter(permissions.visible_cases_q(user)).defer(*UNSHOWN_COLUMNS)
             .annotate(submitter_name=person_name("submitter")))
 
 
@@ -162,15 +162,14 @@ def case_timeline_for(*, case: Case, user) -> QuerySet[CaseEvent]:
     """
     permissions.require_view(user, case)
     audience = permissions.audience_of(user, case)
-    # A case whose steps carry no file (most) reads none: an empty prefetch runs no query.
-    files = (Attachment.objects.filter(audience__sees=audience) if case.attachment_count
-             else Attachment.objects.none())
     # The actor's name, not the actor's row: the timeline prints nothing else of them
-    # (timeline.actor_label), and reading users was a third of the steps' query's time.
-    return (case.events.filter(audience__sees=audience)
-            .annotate(actor_name=person_name("actor"))
-            .prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
-            .order_by("created_at", "id"))
+    # (timeline.actor_label).
+    steps = (case.events.filter(audience__sees=audience)
+             .annotate(actor_name=person_name("actor")).order_by("created_at", "id"))
+    if not case.attachment_count:  # most cases: their steps keep CaseEvent.files, empty
+        return steps
+    files = Attachment.objects.filter(audience__sees=audience)
+    return steps.prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
 
 
 def case_latest_step(*, case: Case, user, action: str) -> CaseEvent | None:
