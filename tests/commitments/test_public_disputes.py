@@ -58,6 +58,14 @@ def public():
     return c, clause, official
 
 
+def _dispute(client, person, clause, reason: str) -> str:
+    """`person` disputes `clause`'s fulfilment on its public page; return the page shown."""
+    client.force_login(person)
+    with time_machine.travel(NOW, tick=False):
+        return client.post(f"/commitments/clauses/{clause.pk}/dispute/",
+                           {f"c{clause.pk}-reason": reason}, follow=True).content.decode()
+
+
 def test_the_threshold_is_more_than_one_enterprise():
     assert services.public_disputes_to_dispute() == 3
 
@@ -68,23 +76,11 @@ def test_a_threshold_of_two_set_in_the_settings_disputes_the_clause_at_two_enter
 ):
     c, clause, official = public
     first, second = enterprise_user(), enterprise_user()
-    client.force_login(first)
-    with time_machine.travel(NOW, tick=False):
-        sent = client.post(
-            f"/commitments/clauses/{clause.pk}/dispute/",
-            {f"c{clause.pk}-reason": "我办了三天。"},
-            follow=True,
-        ).content.decode()
+    sent = _dispute(client, first, clause, "我办了三天。")
     assert "once 2 enterprises dispute the same fulfilment" in sent
     clause.refresh_from_db()
     assert clause.status == ClauseStatus.FULFILLED and not SupervisionItem.objects.exists()
-    client.force_login(second)
-    with time_machine.travel(NOW, tick=False):
-        sent = client.post(
-            f"/commitments/clauses/{clause.pk}/dispute/",
-            {f"c{clause.pk}-reason": "窗口说系统故障。"},
-            follow=True,
-        ).content.decode()
+    sent = _dispute(client, second, clause, "窗口说系统故障。")
     assert "to the department, which supervises" in sent
     assert "Disputed by 2 enterprises." in sent
     clause.refresh_from_db()

@@ -165,15 +165,10 @@ def test_the_admin_refuses_to_publish_an_expired_repealed_or_superseded_policy(
         {"field": "registered_capital", "min": 10, "clause": "第三条"},
     ]})
     matches = PolicyMatch.objects.count()
-    login(client, official)
-    with django_capture_on_commit_callbacks() as queued:
-        page = client.post("/admin/policies/policy/", {
-            "action": "publish", "_selected_action": [policy.pk], "index": "0",
-            "select_across": "0"}, follow=True)
-    assert page.status_code == 200
+    page, queued = _publish_in_admin(client, official, policy, django_capture_on_commit_callbacks)
     assert (f"“{policy.title}” was not published: A policy that is expired, repealed or "
-            "superseded cannot be published again.") in page.content.decode()
-    assert "is in force (version" not in page.content.decode()
+            "superseded cannot be published again.") in page
+    assert "is in force (version" not in page
     policy.refresh_from_db()
     assert (policy.status, policy.version) == (ended, 1)
     assert PolicyVersion.objects.filter(policy=policy).count() == 1
