@@ -624,8 +624,14 @@ for _model in (EngineSettings, DeadlineRule):
                         dispatch_uid=f"forget-config-{_model.__name__}")
 
 
+def reference_memo_key(model, pk) -> str:
+    """The fragments-cache key of a reference row a case page prints (a category, a unit),
+    kept by selectors.with_reference_rows."""
+    return f"{REFERENCE_MEMO_PREFIX}{model._meta.label_lower}:{pk}"
+
+
 def _forget_reference(sender, instance, **kwargs):
-    caches["fragments"].delete(f"{REFERENCE_MEMO_PREFIX}{sender._meta.label_lower}:{instance.pk}")
+    caches["fragments"].delete(reference_memo_key(sender, instance.pk))
 
 
 for _label in ("cases.Category", "orgs.Unit"):

@@ -24,7 +24,6 @@ from .constants import HANDLING_STATUSES, UNIT_STATUSES, SupervisionStatus
 from .kinds import registered_kinds
 from .models import (
     CONFIG_MEMO_SECONDS,
-    REFERENCE_MEMO_PREFIX,
     Attachment,
     Case,
     CaseEvent,
@@ -32,6 +31,7 @@ from .models import (
     EngineSettings,
     ReplyTemplate,
     SupervisionItem,
+    reference_memo_key,
 )
 from .text import query_tokens
 
@@ -85,10 +85,6 @@ def person_name(relation: str):
     name, else their e-mail; NULL without one."""
     return Coalesce(NullIf(F(f"{relation}__full_name"), Value("")), F(f"{relation}__email"),
                     output_field=CharField())
-
-
-def reference_memo_key(model, pk) -> str:
-    return f"{REFERENCE_MEMO_PREFIX}{model._meta.label_lower}:{pk}"
 
 
 def with_reference_rows(case: Case) -> Case:
