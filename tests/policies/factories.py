@@ -34,3 +34,15 @@ def make_policy(*, unit=None, conditions=None, title="高新技术企业研发�
 
 def qualification(code="high-tech"):
     return Qualification.objects.get(code=code)
+
+
+def published_policy(**kwargs) -> Policy:
+    """A policy made by make_policy(**kwargs) and published by an official of its unit."""
+    from policies import services
+    from tests.factories import unit_official
+
+    official = unit_official()
+    policy = make_policy(unit=official.unit, **kwargs)
+    services.policy_publish(policy=policy, by=official)
+    policy.refresh_from_db()
+    return policy

@@ -3,24 +3,16 @@ enterprise's member (refused for others), all in the OpenAPI schema."""
 
 import pytest
 
-from policies import services
 from tests.factories import EnterpriseFactory, enterprise_user, unit_official
 from tests.totp import login
 
-from .factories import make_policy, qualification
+from .factories import make_policy, published_policy, qualification
 
 pytestmark = pytest.mark.django_db
 
 
-def _published(**kwargs):
-    official = unit_official()
-    policy = make_policy(unit=official.unit, **kwargs)
-    services.policy_publish(policy=policy, by=official)
-    return policy
-
-
 def test_anyone_lists_searches_and_reads_a_policy(client):
-    policy = _published()
+    policy = published_policy()
     draft = make_policy(title="草稿政策")
     listed = client.get("/api/v1/policies/").json()
     assert [p["title"] for p in listed] == [policy.title]
@@ -34,7 +26,7 @@ def test_anyone_lists_searches_and_reads_a_policy(client):
 
 
 def test_eligibility_and_for_me_for_an_enterprise_member(client):
-    policy = _published()
+    policy = published_policy()
     enterprise = EnterpriseFactory(registered_capital=None)
     enterprise.qualifications.add(qualification())
     client.force_login(enterprise_user(enterprise))

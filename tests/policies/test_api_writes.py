@@ -6,21 +6,13 @@ enterprise's data, bad input answered with the fields' messages and nothing save
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from policies import services
 from policies.models import Certificate, Declaration, NotRelevant, Topic, TopicSubscription
 from tests.factories import EnterpriseFactory, enterprise_user, unit_official
 from tests.totp import login
 
-from .factories import make_policy, qualification
+from .factories import make_policy, published_policy, qualification
 
 pytestmark = pytest.mark.django_db
-
-
-def _published(**kwargs):
-    official = unit_official()
-    policy = make_policy(unit=official.unit, **kwargs)
-    services.policy_publish(policy=policy, by=official)
-    return policy
 
 
 def _member(client, **enterprise):
@@ -34,7 +26,7 @@ def _fields(response):
 
 
 def test_supplying_the_missing_figure_makes_the_enterprise_eligible(client):
-    policy = _published()
+    policy = published_policy()
     enterprise = _member(client, registered_capital=None)
     enterprise.qualifications.add(qualification())
     got = client.post(
@@ -52,7 +44,7 @@ def test_supplying_the_missing_figure_makes_the_enterprise_eligible(client):
 
 
 def test_a_qualification_with_its_certificate_makes_the_enterprise_eligible(client):
-    policy = _published()
+    policy = published_policy()
     enterprise = _member(client, registered_capital=500)
     assert (
         client.get(f"/api/v1/policies/{policy.pk}/eligibility/").json()["missing"][0]["fact"]
@@ -77,7 +69,7 @@ def test_a_qualification_with_its_certificate_makes_the_enterprise_eligible(clie
 
 
 def test_declaring_a_qualification_not_held_makes_the_enterprise_not_eligible(client):
-    policy = _published()
+    policy = published_policy()
     enterprise = _member(client, registered_capital=500)
     got = client.post(
         f"/api/v1/policies/{policy.pk}/facts/",
@@ -111,7 +103,7 @@ def test_declaring_a_qualification_not_held_makes_the_enterprise_not_eligible(cl
 def test_bad_input_is_refused_with_the_fields_messages_and_nothing_saved(
     client, body, field, message
 ):
-    policy = _published()
+    policy = published_policy()
     enterprise = _member(client, registered_capital=None)
     got = client.post(f"/api/v1/policies/{policy.pk}/facts/", body, content_type="application/json")
     assert got.status_code == 400
@@ -125,7 +117,7 @@ def test_bad_input_is_refused_with_the_fields_messages_and_nothing_saved(
 
 
 def test_messages_are_in_the_chosen_language(client):
-    policy = _published()
+    policy = published_policy()
     _member(client, registered_capital=None)
     client.cookies["portal_language"] = "zh-hans"
     got = client.post(
@@ -138,7 +130,7 @@ def test_messages_are_in_the_chosen_language(client):
 
 
 def test_not_relevant_and_back(client):
-    policy = _published()
+    policy = published_policy()
     enterprise = _member(client, registered_capital=500)
     enterprise.qualifications.add(qualification())
     url = f"/api/v1/policies/{policy.pk}/not-relevant/"
@@ -175,7 +167,7 @@ def test_subscribe_and_unsubscribe(client):
 def test_only_the_callers_own_enterprise_is_touched(client):
     """The writes act for the caller's enterprise only: there is no input naming another."""
     Topic.objects.create(code="tech", name="科技创新")
-    policy = _published()
+    policy = published_policy()
     other = EnterpriseFactory(registered_capital=None)
     mine = _member(client, registered_capital=None)
     mine.qualifications.add(qualification())
@@ -212,7 +204,7 @@ def _writes(policy_pk):
 
 def test_refused_to_anonymous_and_officials(client):
     Topic.objects.create(code="tech", name="科技创新")
-    policy = _published()
+    policy = published_policy()
     for url, body in _writes(policy.pk):
         assert client.post(url, body, content_type="application/json").status_code == 403
     login(client, unit_official(policy.unit))

@@ -15,21 +15,13 @@ from policies.models import Policy, PolicyStatus
 from tests.factories import EnterpriseFactory, enterprise_user, unit_official
 from tests.totp import login
 
-from .factories import make_policy, qualification
+from .factories import make_policy, published_policy, qualification
 
 pytestmark = pytest.mark.django_db
 
 
-def _published(**kwargs):
-    official = unit_official()
-    policy = make_policy(unit=official.unit, **kwargs)
-    services.policy_publish(policy=policy, by=official)
-    policy.refresh_from_db()
-    return policy
-
-
 def test_the_policy_page_states_its_validity_and_the_library_lists_it(client):
-    policy = _published()
+    policy = published_policy()
     page = client.get(f"/policies/{policy.pk}/").content.decode()
     end = policy.ends_on.isoformat()
     assert f"In force from {policy.issued_on.isoformat()} until {end}." in page
@@ -39,7 +31,7 @@ def test_the_policy_page_states_its_validity_and_the_library_lists_it(client):
 
 
 def test_a_superseded_policy_links_to_its_successor_and_a_draft_is_not_shown(client):
-    new = _published(title="新办法")
+    new = published_policy(title="新办法")
     old = make_policy(title="旧办法", status=PolicyStatus.SUPERSEDED, superseded_by=new)
     page = client.get(f"/policies/{old.pk}/").content.decode()
     assert "Superseded" in page and f'href="/policies/{new.pk}/"' in page
@@ -49,11 +41,11 @@ def test_a_superseded_policy_links_to_its_successor_and_a_draft_is_not_shown(cli
 
 
 def test_for_me_shows_reasons_and_leaves_out_the_not_eligible_and_the_expired(client):
-    policy = _published()
+    policy = published_policy()
     # Published while in force; its last day has passed, the daily job has not run yet.
     noon = datetime.datetime(2025, 6, 2, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
     with time_machine.travel(noon, tick=False):
-        expired = _published(
+        expired = published_policy(
             title="已过期政策",
             expires_on=datetime.date(2026, 1, 1),
             issued_on=datetime.date(2024, 1, 1),
@@ -74,7 +66,7 @@ def test_for_me_shows_reasons_and_leaves_out_the_not_eligible_and_the_expired(cl
 
 
 def test_an_unknown_result_asks_for_the_missing_fact_and_supplying_it_decides(client):
-    policy = _published()
+    policy = published_policy()
     enterprise = EnterpriseFactory(registered_capital=500)
     client.force_login(enterprise_user(enterprise))
     page = client.get(f"/policies/{policy.pk}/").content.decode()
@@ -104,7 +96,7 @@ def test_an_unknown_result_asks_for_the_missing_fact_and_supplying_it_decides(cl
 
 
 def test_a_bad_figure_is_refused_with_a_message(client):
-    policy = _published()
+    policy = published_policy()
     enterprise = EnterpriseFactory(registered_capital=None)
     enterprise.qualifications.add(qualification())
     client.force_login(enterprise_user(enterprise))
@@ -129,7 +121,7 @@ def test_a_fact_no_longer_missing_is_not_saved_again_and_the_enterprise_is_told(
     asked for. The page says so in the API's words (both said it differently before)."""
     from portal.ledger.models import LedgerEntry
 
-    policy = _published()
+    policy = published_policy()
     enterprise = EnterpriseFactory(registered_capital=None, park="")
     enterprise.qualifications.add(qualification())
     client.force_login(enterprise_user(enterprise))
@@ -156,7 +148,7 @@ def test_a_fact_no_longer_missing_is_not_saved_again_and_the_enterprise_is_told(
 
 
 def test_not_relevant_removes_it_from_for_me(client):
-    policy = _published()
+    policy = published_policy()
     yes = EnterpriseFactory(registered_capital=500)
     yes.qualifications.add(qualification())
     client.force_login(enterprise_user(yes))
@@ -179,7 +171,7 @@ def test_for_me_and_the_policy_page_in_a_fixed_number_of_queries(client, django_
     client.force_login(enterprise_user(yes))
     for n in (1, 4):
         while Policy.objects.filter(status=PolicyStatus.IN_FORCE).count() < n:
-            policy = _published()
+            policy = published_policy()
         client.get("/policies/for-me/")  # warm the navigation fragment and the permissions
         caches["fragments"].clear()
         # A first view: the layout's (session, user, unread count), the facts with the policies
@@ -202,7 +194,7 @@ def test_for_me_is_never_stale_after_a_fact_a_mark_or_a_subscription(client):
     from policies.models import Topic
 
     topic = Topic.objects.create(code="tech", name="科技创新")
-    policy = _published()
+    policy = published_policy()
     policy.topics.add(topic)
     enterprise = EnterpriseFactory(registered_capital=500)
     client.force_login(enterprise_user(enterprise))
@@ -231,7 +223,7 @@ def test_for_me_is_never_stale_after_a_fact_a_mark_or_a_subscription(client):
 
 def test_for_me_in_three_languages(client):
     """The cached list is per language: each reader gets theirs."""
-    _published()
+    published_policy()
     yes = EnterpriseFactory(registered_capital=500)
     yes.qualifications.add(qualification())
     client.force_login(enterprise_user(yes))
@@ -321,7 +313,7 @@ def test_topic_subscription_lists_the_topics_policies(client):
     from policies.models import Topic
 
     topic = Topic.objects.create(code="tech", name="科技创新")
-    policy = _published()
+    policy = published_policy()
     policy.topics.add(topic)
     client.force_login(enterprise_user(EnterpriseFactory(registered_capital=10)))
     assert "From your topics" not in client.get("/policies/for-me/").content.decode()
