@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from portal.core.api.pagination import PagedByCursor
 
 from .. import permissions, selectors, services
 from ..models import Clause
@@ -23,11 +24,8 @@ from . import serializers as s
 TAG = "commitments"
 
 
-class CommitmentPagination(CursorPagination):
+class CommitmentPagination(PagedByCursor):
     ordering = ("-created_at", "-id")  # the index commitment_newest
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class CommitmentListView(ListAPIView):
@@ -53,11 +51,8 @@ class HandlesCommitments(BasePermission):
         return permissions.admin_commitments_q(request.user) is not None
 
 
-class ClausePagination(CursorPagination):
+class ClausePagination(PagedByCursor):
     ordering = ("due_date", "id")  # soonest due first
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class HandledClauseListView(ListAPIView):

@@ -14,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 from portal.cases import permissions, selectors, services
 from portal.cases.attachments import EXTENSIONS as ATTACHMENT_TYPES
 from portal.cases.models import Case
+from portal.core.api.pagination import PagedByCursor
 
 from ..services import appeal_submit
 from . import serializers as s
@@ -79,11 +79,8 @@ def detail_data(request, case: Case) -> dict:
         "request": request, "case": case, "internal": internal, "timeline": timeline}).data
 
 
-class CasePagination(CursorPagination):
+class CasePagination(PagedByCursor):
     ordering = ("-submitted_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 # What CaseListOutputSerializer prints of other tables.
