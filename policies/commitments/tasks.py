@@ -11,10 +11,13 @@ PERIODIC_TASKS = [
         "name": "commitments: overdue clauses to supervision",
         "task": "policies.commitments.tasks.commitments_scan_overdue",
         "crontab": {"minute": "30", "hour": "2"},
+        # Stored in the periodic task row when it is created (portal/core/schedules.py); a
+        # change of this text reaches existing rows by a migration (0007).
         "description": _(
-            "Send every commitment clause past its due date (a holiday moves it to "
-            "the next working day) and not yet fulfilled to supervision (督办), once "
-            "per clause."
+            "First move the working day each pending commitment clause falls due on to "
+            "the one the working-day calendar now gives (repairing days a calendar "
+            "correction failed to move); then send every clause past that day and not "
+            "yet fulfilled to supervision (督办), once per clause."
         ),
     },
 ]
