@@ -55,5 +55,4 @@ class CalendarDayAdmin(admin.ModelAdmin):
         services.calendar_day_delete(actor=request.user, calendar_day=obj)
 
     def delete_queryset(self, request, queryset):
-        for day in queryset:
-            services.calendar_day_delete(actor=request.user, calendar_day=day)
+        services.calendar_days_delete(actor=request.user, calendar_days=queryset)

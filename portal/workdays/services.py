@@ -7,8 +7,8 @@
 - `working_days_between(a, b)`: the working days in (a, b], i.e. after `a` up to and including
   `b`; 0 when a == b, and -working_days_between(b, a) when b < a;
 - `next_working_day(d)`: `d` itself if it is a working day, else the next one;
-- `calendar_day_set`, `calendar_day_change`, `calendar_day_delete`: the department's
-  corrections (a holiday or a make-up working day), as the admin makes them.
+- `calendar_day_set`, `calendar_day_change`, `calendar_day_delete`, `calendar_days_delete`:
+  the department's corrections (a holiday or a make-up working day), as the admin makes them.
 
 All take and return `datetime.date` (a local date: `timezone.localdate(...)`), never a datetime,
 so a UTC timestamp cannot silently shift a deadline by a day. The sources and the rule for
@@ -129,3 +129,18 @@ def calendar_day_delete(*, actor, calendar_day: CalendarDay) -> None:
     ledger_append(actor=actor, action="workdays.calendar_day_deleted",
                   object_type=CalendarDay._meta.label_lower, object_id=str(pk),
                   payload={"date": day.date, "kind": day.kind, "name": day.name})
+
+
+@transaction.atomic
+def calendar_days_delete(*, actor, calendar_days) -> int:
+    """Remove several corrections at once (the admin's "delete selected"); return how many.
+
+    One transaction, so other apps hear of it once after the commit (calendar_changed is sent
+    once per transaction), and either every correction goes or none does. A ledger entry each.
+    """
+    _require(actor, "workdays.delete_calendarday")
+    pks = [day.pk for day in calendar_days]
+    days = list(CalendarDay.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    for day in days:
+        calendar_day_delete(actor=actor, calendar_day=day)
+    return len(days)

@@ -19,6 +19,7 @@ from portal.ledger.models import LedgerEntry
 from portal.workdays import calendar
 from portal.workdays import services as workdays
 from portal.workdays.models import CalendarDay
+from portal.workdays.signals import calendar_changed
 from tests.cases.factories import local_dt
 from tests.factories import department_staff, unit_official
 from tests.totp import login
@@ -130,3 +131,46 @@ def test_a_kept_clause_and_one_never_stored_are_left_as_they_are(
     days = dict(Clause.objects.values_list("pk", "falls_due_on"))
     assert days == {pending.pk: MONDAY, kept.pk: FRIDAY, never_stored.pk: None}
     assert LedgerEntry.objects.filter(action="commitments.falls_due_moved").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, as the admin's requests make them
+def test_corrections_deleted_together_in_the_admin_move_the_clauses_in_one_pass(client):
+    """Regression: the admin's "delete selected" deleted each correction in its own
+    transaction, each announcing calendar_changed, so N corrections deleted made N passes over
+    the pending clauses. Now one transaction, one announcement, one pass."""
+    staff = department_staff()
+    typhoon = [
+        workdays.calendar_day_set(actor=staff, date=day, kind="holiday", name="台风停工")
+        for day in (FRIDAY, MONDAY, D(2026, 11, 24))
+    ]
+    due_friday = commitment(due=FRIDAY).clauses.get()
+    due_saturday = commitment(due=SATURDAY).clauses.get()
+    assert (due_friday.falls_due_on, due_saturday.falls_due_on) == (D(2026, 11, 25),) * 2
+    passes = []
+
+    def counted(sender, **kwargs):
+        passes.append(sender)
+
+    calendar_changed.connect(counted, dispatch_uid="tests.commitments.counted")
+    try:
+        login(client, staff)
+        response = client.post(
+            "/admin/workdays/calendarday/",
+            {
+                "action": "delete_selected",
+                "post": "yes",
+                "_selected_action": [day.pk for day in typhoon],
+            },
+        )
+    finally:
+        calendar_changed.disconnect(dispatch_uid="tests.commitments.counted")
+    assert response.status_code == 302, response.content.decode()
+    assert not CalendarDay.objects.exists()
+    assert passes == [CalendarDay]  # the commitments listener ran once, not three times
+    days = dict(Clause.objects.values_list("pk", "falls_due_on"))
+    assert days == {due_friday.pk: FRIDAY, due_saturday.pk: MONDAY}
+    moved = LedgerEntry.objects.filter(action="commitments.falls_due_moved")
+    assert sorted(moved.values_list("object_id", flat=True)) == sorted(
+        [str(due_friday.pk), str(due_saturday.pk)]
+    )
+    assert LedgerEntry.objects.filter(action="workdays.calendar_day_deleted").count() == 3
