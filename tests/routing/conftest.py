@@ -4,8 +4,8 @@ import pytest
 from django.utils import translation
 
 from portal.routing import learning, selectors
-from tests.factories import UnitFactory, department_staff, enterprise_user, unit_official
-from tests.routing.factories import CategoryFactory
+from tests.factories import department_staff, enterprise_user
+from tests.routing.factories import CategoryFactory, three_units
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +42,4 @@ def category(db):
 
 @pytest.fixture
 def units(db):
-    """Three units, each with an official: 税务 (tax), 人社 (hr), 住建 (build)."""
-    made = {}
-    for key, name in (("tax", "区税务局"), ("hr", "区人社局"), ("build", "区住建局")):
-        unit = UnitFactory(code=f"routing-{key}", name=name, name_en=f"{key} bureau")
-        made[key] = unit_official(unit)
-    return made
+    return three_units()

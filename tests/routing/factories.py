@@ -9,7 +9,7 @@ from portal.cases import services as case_services
 from portal.cases.models import Category
 from portal.routing import synthetic
 from portal.routing.models import RoutingRule
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, unit_official
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -65,3 +65,12 @@ def distinct_appeals(n, *, profiles, seed, noise=0.0):
                 per_profile[appeal.profile].append(appeal)
         round_ += 1000
     return [per_profile[profiles[i % len(profiles)]][i // len(profiles)] for i in range(n)]
+
+
+def three_units():
+    """Three units, each with an official: 税务 (tax), 人社 (hr), 住建 (build)."""
+    made = {}
+    for key, name in (("tax", "区税务局"), ("hr", "区人社局"), ("build", "区住建局")):
+        unit = UnitFactory(code=f"routing-{key}", name=name, name_en=f"{key} bureau")
+        made[key] = unit_official(unit)
+    return made
