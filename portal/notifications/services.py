@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -46,6 +46,9 @@ DEFAULT_BACKOFF_SECONDS = 60
 MAX_BACKOFF_SECONDS = 3600
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 REQUEUE_BATCH = 1000
+INSERT_BATCH = 1000  # notifications a statement (PostgreSQL takes at most 65,535 values)
+# (recipient, dedup_key): one notification a key and person (models.Notification)
+DEDUP_CONSTRAINT = "notif_dedup_per_recipient"
 
 
 def _portal_setting(name: str, default):
@@ -155,24 +158,37 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
 
 
 def _create_new(rows: list[Notification]) -> list[Notification]:
-    keys = {r.dedup_key for r in rows if r.dedup_key is not None}
-    for attempt in range(2):
-        if keys:
-            taken = set(Notification.objects.filter(
-                dedup_key__in=keys, recipient_id__in={r.recipient_id for r in rows},
-            ).values_list("recipient_id", "dedup_key"))
-            rows = [r for r in rows if (r.recipient_id, r.dedup_key) not in taken]
-        if not rows:
-            return []
-        try:
-            # A savepoint, so a concurrent duplicate does not break the caller's transaction.
-            with transaction.atomic():
-                return Notification.objects.bulk_create(rows)
-        except IntegrityError:
-            if not keys or attempt:
-                raise
-            # Another transaction created some of them meanwhile: look again, once.
-    return []
+    """Insert `rows`, but those whose recipient already has a notification with their
+    `dedup_key`, and return the rows inserted, with their ids.
+
+    One statement a batch, INSERT ... ON CONFLICT DO NOTHING: no look beforehand and no
+    savepoint (a step that notifies wrote four statements for it, issue 11), and a duplicate
+    written meanwhile by another transaction is skipped, not an error. PostgreSQL returns the
+    inserted rows in the order given, as Django's own bulk_create relies on."""
+    meta = Notification._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 (the model's names)
+    tail = (f" ON CONFLICT ON CONSTRAINT {quote(DEDUP_CONSTRAINT)} DO NOTHING RETURNING "
+            f"{quote(meta.pk.column)}, {quote(meta.get_field('recipient').column)}, "
+            f"{quote(meta.get_field('dedup_key').column)}")
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    created = []
+    for start in range(0, len(rows), INSERT_BATCH):
+        batch = rows[start:start + INSERT_BATCH]
+        params = [f.get_db_prep_save(f.pre_save(row, add=True), connection)
+                  for row in batch for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
+            inserted = iter(cursor.fetchall())
+        got = next(inserted, None)
+        for row in batch:  # those skipped are missing from `inserted`, the rest in order
+            if got is not None and (row.recipient_id, row.dedup_key) == got[1:]:
+                row.pk, row._state.adding, row._state.db = got[0], False, connection.alias
+                created.append(row)
+                got = next(inserted, None)
+    return created
 
 
 # The tasks that deliver e-mails, by name: tasks.py imports this module, not the reverse.

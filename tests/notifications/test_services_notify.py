@@ -83,6 +83,52 @@ def test_same_dedup_key_notifies_each_recipient_once():
     assert Notification.objects.filter(recipient=user).count() == 2
 
 
+def test_duplicates_within_one_call_are_skipped_and_the_rest_keep_their_order():
+    """One INSERT skips what is taken: the rows it wrote come back with their ids, in order,
+    the skipped ones missing, whatever their place in the call."""
+    first, second, third = UserFactory.create_batch(3)
+    notify(recipients=[second], subject="earlier", dedup_key="k")
+    created = notify(recipients=[first, second, third, first], subject="now", dedup_key="k")
+    assert [n.recipient_id for n in created] == [first.pk, third.pk]
+    assert all(n.pk and Notification.objects.get(pk=n.pk).recipient_id == n.recipient_id
+               for n in created)
+    assert Notification.objects.filter(dedup_key="k").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_written_meanwhile_by_another_transaction_is_skipped_not_an_error():
+    """Two transactions notify the same person under the same key at once (a retried task
+    overlapping the first try): the second waits for the first, writes nothing, and its own
+    transaction carries on."""
+    import threading
+
+    from django.db import connection
+
+    user = UserFactory()
+    started, outcome = threading.Event(), {}
+
+    def second_try():
+        try:
+            with transaction.atomic():
+                started.set()
+                outcome["second"] = notify(recipients=[user], subject="again", dedup_key="k")
+                outcome["after"] = notify(recipients=[user], subject="other news")
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        [mine] = notify(recipients=[user], subject="first", dedup_key="k")
+        thread = threading.Thread(target=second_try)
+        thread.start()
+        started.wait(10)
+        thread.join(0.5)
+        assert thread.is_alive()  # waiting on the first transaction's row
+    thread.join(10)
+    assert outcome["second"] == [] and len(outcome["after"]) == 1
+    assert list(Notification.objects.filter(dedup_key="k").values_list("pk", "subject")) == [
+        (mine.pk, "first")]
+
+
 def test_without_dedup_key_each_call_notifies():
     user = UserFactory()
     notify(recipients=[user], subject="Reply received")
