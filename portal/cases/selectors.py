@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import caches
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
@@ -34,6 +35,7 @@ from .models import (
     reference_memo_key,
 )
 from .text import query_tokens
+from .timeline import names_person
 
 REFERENCE_RE = re.compile(r"^YS-\d{4}-\d{6,}$", re.IGNORECASE)
 
@@ -73,18 +75,29 @@ def case_list_keys(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 def case_page_visible_to(*, user) -> QuerySet[Case]:
     """Return the cases `user` may see, read as the case page prints one: joined to nothing,
-    without what search reads, the submitter's name read along (`submitter_name`). The page
-    takes its category and units from with_reference_rows: the query with its four joins
-    was a fifth of a first view's time (docs/performance.md, issue 11)."""
-    return (Case.objects.filter(permissions.visible_cases_q(user)).defer(*UNSHOWN_COLUMNS)
-            .annotate(submitter_name=person_name("submitter")))
+    without what search reads. The page takes its category and units from with_reference_rows
+    and the names it prints from person_names: the query with its four joins was a fifth of a
+    first view's time, and reading the submitter's name along a further twentieth
+    (docs/performance.md, issue 11)."""
+    return Case.objects.filter(permissions.visible_cases_q(user)).defer(*UNSHOWN_COLUMNS)
 
 
-def person_name(relation: str):
-    """The name `User.get_full_name` gives the person at `relation`, read in SQL: their full
-    name, else their e-mail; NULL without one."""
-    return Coalesce(NullIf(F(f"{relation}__full_name"), Value("")), F(f"{relation}__email"),
+def person_name(relation: str = ""):
+    """The name `User.get_full_name` gives the person at `relation` (a User row itself without
+    one), read in SQL: their full name, else their e-mail; NULL without one."""
+    at = f"{relation}__" if relation else ""
+    return Coalesce(NullIf(F(f"{at}full_name"), Value("")), F(f"{at}email"),
                     output_field=CharField())
+
+
+def person_names(ids, names: dict[int, str]) -> dict[int, str]:
+    """Add to `names` (the names a page has at hand, by person) those `User.get_full_name` gives
+    the people `ids` it lacks, in one query (none when it lacks none); return it. A case page
+    names few people, most often the viewer themself (the enterprise's own steps)."""
+    if missing := {pk for pk in ids if pk is not None} - names.keys():
+        names.update(get_user_model().objects.filter(pk__in=missing)
+                     .values_list("pk", person_name()))
+    return names
 
 
 def with_reference_rows(case: Case) -> Case:
@@ -149,29 +162,41 @@ def case_queue(*, user, status=None, overdue: bool = False, due_soon: bool = Fal
     return qs.order_by("due_date", "-submitted_at", "-id")
 
 
-def case_timeline_for(*, case: Case, user) -> QuerySet[CaseEvent]:
+def case_timeline_for(*, case: Case, user, names: bool = True) -> QuerySet[CaseEvent]:
     """Return the steps of `case` that `user` may see, oldest first, each with its attachments
     in the list `files` (a list, not a manager: a timeline of 75 steps asking each step's
-    manager for its prefetched files built 150 querysets a page).
+    manager for its prefetched files built 150 querysets a page), and with `names` each
+    actor's name as `actor_name` (without, the caller sets those it prints: with_actor_names).
 
     Only the steps whose audience includes one of the viewer's (permissions.audience_of).
     """
     permissions.require_view(user, case)
     audience = permissions.audience_of(user, case)
-    # The actor's name, not the actor's row: the timeline prints nothing else of them
-    # (timeline.actor_label).
-    steps = (case.events.filter(audience__sees=audience)
-             .annotate(actor_name=person_name("actor")).order_by("created_at", "id"))
+    steps = case.events.filter(audience__sees=audience).order_by("created_at", "id")
+    if names:  # the actor's name, not the actor's row: nothing else of them is printed
+        steps = steps.annotate(actor_name=person_name("actor"))
     if not case.attachment_count:  # most cases: their steps keep CaseEvent.files, empty
         return steps
     files = Attachment.objects.filter(audience__sees=audience)
     return steps.prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
 
 
-def case_latest_step(*, case: Case, user, action: str) -> CaseEvent | None:
+def case_latest_step(*, case: Case, user, action: str,
+                     names: bool = True) -> CaseEvent | None:
     """Return the newest step `action` of `case` that `user` may see, with its files."""
-    return (case_timeline_for(case=case, user=user)
+    return (case_timeline_for(case=case, user=user, names=names)
             .filter(action=action).order_by("-created_at", "-id").first())
+
+
+def with_actor_names(events, *, internal: bool, names: dict[int, str]) -> list[CaseEvent]:
+    """Set `actor_name` on the `events` whose label prints a person (timeline.names_person),
+    from `names` (person_names: nothing read when those are all at hand)."""
+    events = list(events)
+    named = [event for event in events if names_person(event, internal=internal)]
+    person_names({event.actor_id for event in named}, names)
+    for event in named:
+        event.actor_name = names.get(event.actor_id)
+    return events
 
 
 def case_attachments_for(*, case: Case, user) -> QuerySet[Attachment]:

@@ -23,6 +23,14 @@ def actor_label(event, case, *, internal: bool) -> str:
     return _actor_name(event) or str(Side(side).label)
 
 
+def names_person(event, *, internal: bool) -> bool:
+    """Does actor_label print the name of the person who took `event` (as it does below)?"""
+    side = event.actor_side
+    if side == Side.SYSTEM or event.actor_id is None:
+        return False
+    return internal or side not in (Side.UNIT, Side.DEPARTMENT)
+
+
 def _actor_name(event) -> str | None:
     """The actor's name (User.get_full_name), as the timeline's query read it (`actor_name`,
     selectors.person_name) or else from the actor's row; None without an actor."""
