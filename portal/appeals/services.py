@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,21 +43,26 @@ def appeal_submit(*, submitter, title: str, description: str, category, subtype:
     # One submit per person at a time, so the duplicate check below cannot be raced.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_000_301, submitter.pk])
-    if submission_key:  # the form's own earlier case (the unique index on the key)
-        own = (Case.objects.filter(submission_key=submission_key, submitter=submitter)
-               .values_list("pk", "reference").first())
-        if own:
-            raise AlreadySubmitted(*own)
-    # Asked apart: in one query with an OR, PostgreSQL read every case of the submitter (the
-    # key's condition kept the submitted-at range out of the index scan: 3 ms at 2,600 cases).
-    earlier = (Case.objects.filter(
+    # The form's own earlier case (the unique index on the key), and the same appeal sent a
+    # moment ago from another form, asked in one statement: each half on its own index. With
+    # an OR, PostgreSQL read every case of the submitter (3 ms at 2,600 cases).
+    same = Case.objects.filter(
         submitter=submitter, title=(title or "").strip(), description=(description or "").strip(),
         submitted_at__gte=timezone.now() - DUPLICATE_WINDOW,
-    ).exclude(status__in=FINAL_STATUSES).values_list("reference", flat=True).first())
-    if earlier:
+    ).exclude(status__in=FINAL_STATUSES).annotate(own=Value(False))
+    if submission_key:
+        same = (Case.objects.filter(submission_key=submission_key, submitter=submitter)
+                .annotate(own=Value(True)).values_list("own", "pk", "reference")[:1]
+                .union(same.values_list("own", "pk", "reference")[:1], all=True))
+    else:
+        same = same.values_list("own", "pk", "reference")[:1]
+    found = {own: (pk, reference) for own, pk, reference in same}
+    if True in found:
+        raise AlreadySubmitted(*found[True])
+    if False in found:
         raise ValidationError(
             _("You submitted this appeal a moment ago as %(ref)s; it is already on its way.")
-            % {"ref": earlier}, code="duplicate",
+            % {"ref": found[False][1]}, code="duplicate",
         )
     return case_open(kind=KIND, actor=submitter, submitter=submitter,
                      enterprise=submitter.enterprise, title=title, description=description,

@@ -115,10 +115,12 @@ def test_submitting_runs_a_fixed_number_of_queries(client, submitter, category,
     # permissions are kept under the version their row carries (issue 13). 20: the form's key
     # is looked up on its own index and stored on the case; the session is no longer written.
     # 19: the department's staff are kept in the process's memory for a few seconds (ADR 0015).
-    # 17: opening the case takes no savepoint inside the appeal's own transaction.
-    assert len(sql) == 17, "\n".join(sql)
-    assert sum(q.startswith("SAVEPOINT") for q in sql) == 2  # the appeal's (inside the
-    # test's transaction), the notices' insert (a concurrent duplicate must not undo the case)
+    # 17: opening the case takes no savepoint inside the appeal's own transaction. 14: the
+    # notices are one INSERT that skips duplicates (no look beforehand, no savepoint). 13: the
+    # form's earlier case and the same appeal sent a moment ago are asked in one statement.
+    assert len(sql) == 13, "\n".join(sql)
+    assert sum(q.startswith("SAVEPOINT") for q in sql) == 1  # the appeal's (inside the
+    # test's transaction); a duplicate notice is skipped by the INSERT, not undone
     assert Case.objects.filter(search_vector__isnull=False).count() == 2
 
 
@@ -574,9 +576,9 @@ def test_the_case_page_runs_the_same_queries_for_a_short_or_long_timeline(
     first_short, _ = queries(short)
     first_long, page = queries(long)
     assert cold == first_short + 2  # the category, the unit
-    # session, user, the case (no join: its submitter's name read along), the unread badge,
-    # the steps (with their actors' names), and their files where the case has some
-    # (Case.attachment_count: the short timeline has none, so reads none)
+    # session, user, the case (no join), the unread badge, the steps, and their files where
+    # the case has some (Case.attachment_count: the short timeline has none, so reads none).
+    # The only person the page names to its submitter is the submitter: no name is read.
     assert first_short + 1 == first_long == 6
     assert page.count('<li class="">') == 20 and "补充7.png" in page
     # Shown again, the timeline comes from the fragments cache: neither the steps nor their
@@ -590,11 +592,42 @@ def test_the_case_page_runs_the_same_queries_for_a_short_or_long_timeline(
     assert again.split('class="case-timeline"')[1] == page.split('class="case-timeline"')[1]
 
 
+def test_the_case_page_reads_the_names_of_people_other_than_the_viewer_in_one_query(
+        client, dept, unit, submitter):
+    """The enterprise's administrator reads a member's case: the member's name is on the facts
+    and on the member's own steps, read in one query; the officials stay units to them. The
+    unit's official sees the officials' and the member's names (the internal timeline)."""
+    from tests.factories import enterprise_user
+
+    official = unit_official(unit, full_name="韦处理")
+    case = signed_case(dept, unit, official, submitter=submitter)
+    case = services.case_request_info(case=case, actor=official, question="请说明地址")
+    case = services.case_provide_info(case=case, actor=submitter, information="科学城8号")
+    admin = enterprise_user(enterprise=submitter.enterprise, admin=True, full_name="黎管理")
+    login(client, admin)
+    client.get(reverse("cases:list"))  # the session's first request records the sign-in
+    client.get(detail(signed_case(dept, unit, official, submitter=admin)))  # its own: cold
+    own_case = signed_case(dept, unit, official, submitter=admin)
+    with CaptureQueriesContext(connection) as own:
+        client.get(detail(own_case))
+    with CaptureQueriesContext(connection) as member:
+        page = client.get(detail(case)).content.decode()
+    names = [q["sql"] for q in member.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+    assert len(member.captured_queries) == len(own.captured_queries) + 1
+    assert len(names) == 2  # the session's user, then the member's name for facts and steps
+    facts, steps = page.split('class="case-timeline"')
+    assert submitter.get_full_name() in facts and submitter.get_full_name() in steps
+    assert "韦处理" not in page and unit.display_name in steps
+    login(client, official)
+    steps = client.get(detail(case)).content.decode().split('class="case-timeline"')[1]
+    assert "韦处理" in steps and submitter.get_full_name() in steps
+
+
 def test_a_renamed_unit_or_category_shows_at_once_on_the_case_page(client, dept, unit,
                                                                    submitter):
     """The case page takes its category and units from the process's memory, not a join
     (selectors.with_reference_rows): saving one drops it there, so the next page shows the
-    new name; so does the person's name, read with the case."""
+    new name; so does the person's name."""
     case = signed_case(dept, unit, submitter=submitter)
     login(client, submitter)
     page = client.get(detail(case)).content.decode()
