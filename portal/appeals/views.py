@@ -57,9 +57,9 @@ def _visible_case(request, pk: int) -> Case:
     case = selectors.with_reference_rows(get_object_or_404(
         selectors.case_page_visible_to(user=request.user).filter(kind=KIND), pk=pk))
     # The people the page names, read once each, the viewer at hand (selectors.person_names)
-    case.names = {request.user.pk: request.user.get_full_name()}
+    case.names_at_hand = names = {request.user.pk: request.user.get_full_name()}
     case.submitter_name = SimpleLazyObject(
-        lambda: selectors.person_names([case.submitter_id], case.names).get(case.submitter_id))
+        lambda: selectors.person_names([case.submitter_id], names).get(case.submitter_id))
     return case
 
 
@@ -229,7 +229,7 @@ def _detail_line(event: CaseEvent) -> str:
 def _timeline(case: Case, user, *, internal: bool) -> list[CaseEvent]:
     timeline = selectors.with_actor_names(
         selectors.case_timeline_for(case=case, user=user, names=False),
-        internal=internal, names=case.names)
+        internal=internal, names=case.names_at_hand)
     for event in timeline:
         event.actor_label = actor_label(event, case, internal=internal)
         event.detail_line = _detail_line(event)
@@ -239,7 +239,7 @@ def _timeline(case: Case, user, *, internal: bool) -> list[CaseEvent]:
 def _latest_step(case: Case, user, action: str, *, internal: bool) -> CaseEvent | None:
     event = selectors.case_latest_step(case=case, user=user, action=action, names=False)
     if event is not None:
-        selectors.with_actor_names([event], internal=internal, names=case.names)
+        selectors.with_actor_names([event], internal=internal, names=case.names_at_hand)
         event.actor_label = actor_label(event, case, internal=internal)
     return event
 
