@@ -15,16 +15,19 @@ def actor_label(event, case, *, internal: bool) -> str:
     side = event.actor_side
     if side == Side.SYSTEM:
         return _("The portal (automatic)")
+    name = _actor_name(event) if names_person(event, internal=internal) else None
     if side in (Side.UNIT, Side.DEPARTMENT):
         unit = event.actor_unit_name
-        if internal and (name := _actor_name(event)):
+        if name:
             return f"{name} ({unit})" if unit else name
         return unit or _("District government")
-    return _actor_name(event) or str(Side(side).label)
+    return name or str(Side(side).label)
 
 
 def names_person(event, *, internal: bool) -> bool:
-    """Does actor_label print the name of the person who took `event` (as it does below)?"""
+    """Does actor_label print the name of the person who took `event`? Officials' names only to
+    an internal reader; nobody's for the portal's own steps or a step without a person. The
+    rule actor_label follows, and what selectors.with_actor_names reads names for."""
     side = event.actor_side
     if side == Side.SYSTEM or event.actor_id is None:
         return False

@@ -22,6 +22,11 @@ def validate_local_path(value: str) -> None:
         )
 
 
+# One notification a key and person: the constraint's name, which services._create_new's INSERT
+# skips duplicates by.
+DEDUP_CONSTRAINT = "notif_dedup_per_recipient"
+
+
 class Notification(models.Model):
     class EmailStatus(models.TextChoices):
         # not_wanted → (never e-mailed); pending → sent | failed. A failed row stays failed.
@@ -59,8 +64,7 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "dedup_key"],
-                                    name="notif_dedup_per_recipient"),
+            models.UniqueConstraint(fields=["recipient", "dedup_key"], name=DEDUP_CONSTRAINT),
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"],

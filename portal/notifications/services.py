@@ -30,7 +30,7 @@ from django.utils.text import Truncator
 
 from portal.core.queue import enqueue_on_commit
 
-from .models import Notification
+from .models import DEDUP_CONSTRAINT, Notification
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -47,8 +47,6 @@ MAX_BACKOFF_SECONDS = 3600
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 REQUEUE_BATCH = 1000
 INSERT_BATCH = 1000  # notifications a statement (PostgreSQL takes at most 65,535 values)
-# (recipient, dedup_key): one notification a key and person (models.Notification)
-DEDUP_CONSTRAINT = "notif_dedup_per_recipient"
 
 
 def _portal_setting(name: str, default):
@@ -140,7 +138,7 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
                 # The rows of one text differ only in whom they are for and whether an e-mail
                 # goes out (both set here, valid by construction): checked once per text, not
                 # once per recipient (a step tells every department staff member). Uniqueness
-                # of (recipient, dedup_key) is handled below in one query, not per row.
+                # of (recipient, dedup_key) is the INSERT's below (_create_new), not per row.
                 row.full_clean(exclude=["recipient"], validate_unique=False,
                                validate_constraints=False)
                 rendered[language] = (row.subject, row.body)
