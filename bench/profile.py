@@ -135,6 +135,9 @@ def main(argv=None) -> int:
                         help="profile by the process's CPU time, not wall time (leaves out the "
                              "waits for PostgreSQL and for the cores: the steadier split on a "
                              "shared machine)")
+    parser.add_argument("--callers", action="append", default=[], metavar="PATTERN",
+                        help="with --profile: who calls the functions matching PATTERN "
+                             "(pstats' print_callers; may be given more than once)")
     parser.add_argument("--cold", action="store_true",
                         help="empty the fragments cache before each request (a cache miss)")
     parser.add_argument("--explain", action="store_true",
@@ -217,7 +220,10 @@ def main(argv=None) -> int:
         for _ in range(args.n):
             request()
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
+        stats = pstats.Stats(profiler).sort_stats(args.sort)
+        stats.print_stats(args.profile)
+        for pattern in args.callers:
+            stats.print_callers(pattern)
     return 0
 
 
