@@ -227,9 +227,8 @@ def _detail_line(event: CaseEvent) -> str:
 
 
 def _timeline(case: Case, user, *, internal: bool) -> list[CaseEvent]:
-    timeline = selectors.with_actor_names(
-        selectors.case_timeline_for(case=case, user=user, names=False),
-        internal=internal, names=case.names_at_hand)
+    timeline = selectors.with_actor_names(selectors.case_timeline_rows(case=case, user=user),
+                                          internal=internal, names=case.names_at_hand)
     for event in timeline:
         event.actor_label = actor_label(event, case, internal=internal)
         event.detail_line = _detail_line(event)

@@ -6,6 +6,7 @@ queries whatever the number of rows.
 """
 
 import datetime
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +14,17 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import caches
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -179,6 +190,38 @@ def case_timeline_for(*, case: Case, user, names: bool = True) -> QuerySet[CaseE
         return steps
     files = Attachment.objects.filter(audience__sees=audience)
     return steps.prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
+
+
+@functools.cache
+def _timeline_sql() -> str:
+    """case_timeline_rows' statement: every column of a step, as the model has them now."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in CaseEvent._meta.concrete_fields)
+    table, case_id, audience = (quote(name) for name in (CaseEvent._meta.db_table, "case_id",
+                                                         "audience"))
+    # Only the model's own names go in; the values are parameters.
+    return (f"SELECT {columns} FROM {table} WHERE {case_id} = %s "  # noqa: S608
+            f"AND ({audience} & %s) <> 0 ORDER BY {quote('created_at')}, {quote('id')}")
+
+
+def case_timeline_rows(*, case: Case, user) -> list[CaseEvent]:
+    """The case page's timeline: what case_timeline_for(names=False) reads, as a list, in one
+    statement written out (_timeline_sql) instead of compiled by the ORM on every call.
+
+    A first view of a case reads its steps once; compiling that query (the filter, the
+    `sees` lookup and the two-column ORDER BY) was 0.35 of the read's 0.55 ms of Python, the
+    rows themselves the rest (docs/performance.md, issue 11). The rows are Django's models all
+    the same (Manager.raw), files prefetched as case_timeline_for does;
+    tests/cases/test_selectors.py holds the two to the same steps for every audience.
+    """
+    permissions.require_view(user, case)
+    audience = permissions.audience_of(user, case)
+    steps = list(CaseEvent.objects.raw(_timeline_sql(), [case.pk, audience]))
+    if case.attachment_count:
+        prefetch_related_objects(steps, Prefetch(
+            "attachments", queryset=Attachment.objects.filter(audience__sees=audience),
+            to_attr="files"))
+    return steps
 
 
 def case_latest_step(*, case: Case, user, action: str,

@@ -87,6 +87,43 @@ def test_the_enterprise_timeline_has_no_internal_steps(dept, unit, official, sub
     assert selectors.case_attachments_for(case=case, user=official).count() == 1
 
 
+def _step_rows(steps):
+    """Every column of every step, and its files' ids, as a reader of the timeline gets them."""
+    from portal.cases.models import CaseEvent
+
+    fields = [f.attname for f in CaseEvent._meta.concrete_fields]
+    return [(tuple(getattr(step, name) for name in fields), [a.pk for a in step.files])
+            for step in steps]
+
+
+def test_the_case_pages_written_out_timeline_read_gives_what_the_orm_read_gives(
+        dept, unit, official, submitter, ent_admin, stranger):
+    # Several steps in one instant (ties kept in id order), internal and public files
+    with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=False):
+        case = signed_case(dept, unit, official, submitter=submitter)
+        services.case_add_internal_note(case=case, actor=official, note="内部意见",
+                                        files=[upload("内部.png", PNG_BYTES)])
+    services.case_supplement(case=case, actor=submitter, note="补充",
+                             files=[upload("补充.png", PNG_BYTES)])
+    case = services.case_answer(case=case, actor=official, answer="答复",
+                                files=[upload("答复.png", PNG_BYTES)])
+    case.refresh_from_db()
+    for viewer in (submitter, ent_admin, official, dept):
+        fresh = type(case).objects.get(pk=case.pk)  # audience_of keeps its answer per object
+        written_out = selectors.case_timeline_rows(case=fresh, user=viewer)
+        assert _step_rows(written_out) == _step_rows(
+            selectors.case_timeline_for(case=case, user=viewer, names=False)), viewer
+    public = selectors.case_timeline_rows(case=case, user=submitter)
+    assert Action.NOTE not in [e.action for e in public]
+    assert sum(len(e.files) for e in public) == 2  # the supplement's and the answer's
+    internal = selectors.case_timeline_rows(case=type(case).objects.get(pk=case.pk),
+                                            user=official)
+    assert sum(len(e.files) for e in internal) == 3
+    assert [e.created_at for e in internal] == sorted(e.created_at for e in internal)
+    with pytest.raises(PermissionDenied):
+        selectors.case_timeline_rows(case=case, user=stranger)
+
+
 def test_queue_filters(dept, unit, official):
     tax, land = CategoryFactory(), CategoryFactory()
     sub_tax = CategoryFactory(parent=tax)
