@@ -138,6 +138,9 @@ def main(argv=None) -> int:
     parser.add_argument("--callers", action="append", default=[], metavar="PATTERN",
                         help="with --profile: who calls the functions matching PATTERN "
                              "(pstats' print_callers; may be given more than once)")
+    parser.add_argument("--callees", action="append", default=[], metavar="PATTERN",
+                        help="with --profile: what the functions matching PATTERN call "
+                             "(pstats' print_callees; may be given more than once)")
     parser.add_argument("--cold", action="store_true",
                         help="empty the fragments cache before each request (a cache miss)")
     parser.add_argument("--explain", action="store_true",
@@ -224,6 +227,8 @@ def main(argv=None) -> int:
         stats.print_stats(args.profile)
         for pattern in args.callers:
             stats.print_callers(pattern)
+        for pattern in args.callees:
+            stats.print_callees(pattern)
     return 0
 
 
