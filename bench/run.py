@@ -141,6 +141,15 @@ def median_of_rounds(rounds: list[Result], label: str) -> Result:
     return result
 
 
+def summarize(rounds: list[Result], page: Page) -> Result:
+    """The page's reported result: the medians of its rounds, judged against its target; a miss
+    whenever any round answered nothing in time, whatever the others measured."""
+    result = judge(median_of_rounds(rounds, page.label), page)
+    if any(r.requests == 0 and r.meets_target is False for r in rounds):
+        result.meets_target = False
+    return result
+
+
 def filed_label(result: Result, label: str) -> str:
     """A submission page's label with the appeals its run(s) filed."""
     label += f" — {result.filed} appeals filed"
@@ -741,7 +750,7 @@ def main(argv=None) -> int:
                 rounds.append(result)
                 if result.skipped:  # a missing page, or one slower than a round: not again
                     break
-            results.append(judge(median_of_rounds(rounds, page.label), page))
+            results.append(summarize(rounds, page))
     finally:
         stop_server(proc)
     jobs = {} if args.skip_jobs else measure_jobs()

@@ -4,7 +4,7 @@ Each round measures the page just after a baseline run of its row count; the rep
 median of the rounds' own ratios, judged against the page's target.
 """
 
-from bench.run import Page, Result, judge, median_of_rounds
+from bench.run import Page, Result, judge, median_of_rounds, summarize
 
 FIRST_VIEW = Page("case_first_view", "case detail, first view", "/cases/1/", "enterprise", 7,
                   enterprise_page=True, script="paths.lua", min_ratio=0.30)
@@ -79,3 +79,14 @@ def test_a_page_that_answered_nothing_in_its_round_is_reported_as_missed_not_as_
     assert result.skipped.startswith("no request completed")
     assert result.meets_target is False
     assert result.ratio is None and result.rps == 0
+
+
+def test_a_round_that_answered_nothing_makes_the_page_a_miss_whatever_the_others_measured():
+    fine = one_round(FIRST_VIEW, 330, 1000)
+    stuck = Result(FIRST_VIEW.key, FIRST_VIEW.label, FIRST_VIEW.path, FIRST_VIEW.rows,
+                   baseline_rps=1000, skipped="no request completed within 15 s (each took "
+                   "longer): target missed", meets_target=False)
+    result = summarize([fine, stuck], FIRST_VIEW)
+    assert result.ratio == 0.33  # the round that measured, reported as measured
+    assert result.meets_target is False
+    assert summarize([fine], FIRST_VIEW).meets_target is True
