@@ -188,8 +188,13 @@ def case_timeline_for(*, case: Case, user, names: bool = True) -> QuerySet[CaseE
         steps = steps.annotate(actor_name=person_name("actor"))
     if not case.attachment_count:  # most cases: their steps keep CaseEvent.files, empty
         return steps
-    files = Attachment.objects.filter(audience__sees=audience)
-    return steps.prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
+    return steps.prefetch_related(_files_seen_by(audience))
+
+
+def _files_seen_by(audience: int) -> Prefetch:
+    """A timeline's steps' files that `audience` may see, into each step's `files`."""
+    return Prefetch("attachments", queryset=Attachment.objects.filter(audience__sees=audience),
+                    to_attr="files")
 
 
 @functools.cache
@@ -218,9 +223,7 @@ def case_timeline_rows(*, case: Case, user) -> list[CaseEvent]:
     audience = permissions.audience_of(user, case)
     steps = list(CaseEvent.objects.raw(_timeline_sql(), [case.pk, audience]))
     if case.attachment_count:
-        prefetch_related_objects(steps, Prefetch(
-            "attachments", queryset=Attachment.objects.filter(audience__sees=audience),
-            to_attr="files"))
+        prefetch_related_objects(steps, _files_seen_by(audience))
     return steps
 
 
