@@ -5,7 +5,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,32 @@ from portal.cases.services import case_open
 from .constants import KIND
 
 DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
+
+
+def _earlier_sql() -> str:
+    """The form's own earlier case (`own` true), and the submitter's newest open case with the
+    same title and description from the last DUPLICATE_WINDOW (false): at most one row each.
+
+    Written out (ADR 0017): Django spent 1.1 ms of a submission's Python compiling this UNION
+    of two annotated querysets, PostgreSQL 0.1 ms answering it. With an OR instead of the
+    UNION, PostgreSQL read every case of the submitter (3 ms at 2,600 cases)."""
+    meta, quote = Case._meta, connection.ops.quote_name
+    table = quote(meta.db_table)
+    key, submitter, title, description, submitted_at, status, pk, reference = (
+        quote(meta.get_field(name).column) for name in (
+            "submission_key", "submitter", "title", "description", "submitted_at", "status",
+            "id", "reference"))
+    # names from the model, values as parameters
+    return (
+        f"(SELECT true, {pk}, {reference} FROM {table} WHERE {key} = %(key)s "  # noqa: S608
+        f"AND {submitter} = %(submitter)s LIMIT 1) UNION ALL "
+        f"(SELECT false, {pk}, {reference} FROM {table} WHERE {submitter} = %(submitter)s "
+        f"AND {title} = %(title)s AND {description} = %(description)s "
+        f"AND {submitted_at} >= %(since)s AND NOT ({status} = ANY(%(final)s)) "
+        f"ORDER BY {submitted_at} DESC, {pk} DESC LIMIT 1)")
+
+
+_EARLIER_SQL = _earlier_sql()
 
 
 class AlreadySubmitted(Exception):
@@ -40,22 +65,15 @@ def appeal_submit(*, submitter, title: str, description: str, category, subtype:
         permissions.is_enterprise_member(submitter),
         _("Only a member of a registered enterprise may submit an appeal."),
     )
-    # One submit per person at a time, so the duplicate check below cannot be raced.
     with connection.cursor() as cursor:
+        # One submit per person at a time, so the duplicate check below cannot be raced.
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_000_301, submitter.pk])
-    # The form's own earlier case (the unique index on the key), and the same appeal sent a
-    # moment ago from another form, asked in one statement: each half on its own index. With
-    # an OR, PostgreSQL read every case of the submitter (3 ms at 2,600 cases).
-    same = Case.objects.filter(
-        submitter=submitter, title=(title or "").strip(), description=(description or "").strip(),
-        submitted_at__gte=timezone.now() - DUPLICATE_WINDOW,
-    ).exclude(status__in=FINAL_STATUSES).annotate(own=Value(False))
-    if submission_key:
-        same = (Case.objects.filter(submission_key=submission_key, submitter=submitter)
-                .annotate(own=Value(True)).values_list("own", "pk", "reference")[:1]
-                .union(same.values_list("own", "pk", "reference")[:1], all=True))
-    else:
-        same = same.values_list("own", "pk", "reference")[:1]
+        # The form's own earlier case and the same appeal sent a moment ago (_earlier_sql)
+        cursor.execute(_EARLIER_SQL, {
+            "key": submission_key, "submitter": submitter.pk, "title": (title or "").strip(),
+            "description": (description or "").strip(),
+            "since": timezone.now() - DUPLICATE_WINDOW, "final": list(FINAL_STATUSES)})
+        same = cursor.fetchall()
     found = {own: (pk, reference) for own, pk, reference in same}
     if True in found:
         raise AlreadySubmitted(*found[True])

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 
 from portal.appeals.constants import AppealType
 from portal.appeals.services import appeal_submit
@@ -93,6 +94,48 @@ def test_the_same_appeal_submitted_twice_is_refused_the_second_time(submitter, c
     with pytest.raises(ValidationError) as exc:
         appeal_submit(**kwargs)
     assert first.reference in exc.value.messages[0]
+    assert Case.objects.count() == 1
+
+
+def test_the_duplicate_check_counts_the_submitters_open_copies_of_the_last_ten_minutes(
+        submitter, colleague, dept, category):
+    from portal.cases.services import case_reject
+
+    kwargs = dict(title="同一个问题", description="同样的描述", category=category,
+                  subtype=AppealType.INQUIRY)
+    with time_machine.travel(local_dt(2026, 3, 2, 9, 0), tick=False):
+        old = appeal_submit(submitter=submitter, **kwargs)
+    with time_machine.travel(local_dt(2026, 3, 2, 9, 11), tick=False):
+        # Eleven minutes on: the same text is a new appeal, and a colleague's is their own
+        newer = appeal_submit(submitter=submitter, **kwargs)
+        appeal_submit(submitter=colleague, **kwargs)
+    with time_machine.travel(local_dt(2026, 3, 2, 9, 15), tick=False):
+        with pytest.raises(ValidationError) as exc:
+            appeal_submit(submitter=submitter, **kwargs)
+        assert newer.reference in exc.value.messages[0]
+        assert old.reference not in exc.value.messages[0]
+        # A copy that was not accepted no longer stands in the way
+        case_reject(case=newer, actor=dept, reason="请补充材料后重新提交")
+        again = appeal_submit(submitter=submitter, **kwargs)
+    assert Case.objects.filter(submitter=submitter).count() == 3
+    assert again.reference not in (old.reference, newer.reference)
+
+
+def test_a_form_key_is_the_submitters_own(submitter, colleague, category):
+    from portal.appeals.services import AlreadySubmitted
+
+    mine = appeal_submit(submitter=submitter, title="甲", description="一", category=category,
+                         subtype=AppealType.INQUIRY, submission_key="nonce-1")
+    with pytest.raises(AlreadySubmitted) as exc:
+        appeal_submit(submitter=submitter, title="乙", description="二", category=category,
+                      subtype=AppealType.INQUIRY, submission_key="nonce-1")
+    assert (exc.value.case_id, exc.value.reference) == (mine.pk, mine.reference)
+    # Another person posting the same key (never handed to them) is not shown this case
+    # (the view never lets that happen: the key is signed for the person it was handed to); the
+    # unique key refuses to file it twice
+    with pytest.raises(IntegrityError):
+        appeal_submit(submitter=colleague, title="丙", description="三", category=category,
+                      subtype=AppealType.INQUIRY, submission_key="nonce-1")
     assert Case.objects.count() == 1
 
 
