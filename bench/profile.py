@@ -82,11 +82,14 @@ def _print_queries(request, *, explain: bool = False) -> None:
 
 class _Submitter:
     """File appeals as bench/wrk/submit.lua does: GET the form (its one-time token), POST it
-    with the CSRF token of the session's cookie; a filed appeal is a 302. With `post_only`,
+    with the CSRF token of the session's cookie; a filed appeal is a 302. Each appeal is the
+    next person's of `cookies`, in turn (one person's own filings would pile up in the duplicate
+    check's ten-minute window: bench/run.py, SUBMIT_PEOPLE_PER_CLIENT). With `post_only`,
     the GET runs outside what is timed and profiled (`wrap` is applied to the POST only)."""
 
-    def __init__(self, application, cookie: str, csrf: str, category: int) -> None:
-        self.application, self.cookie, self.csrf = application, cookie, csrf
+    def __init__(self, application, cookies: list[str], csrf: str, category: int) -> None:
+        self.application, self.people, self.csrf = application, itertools.cycle(cookies), csrf
+        self.cookie = next(self.people)
         self.category, self.n, self.run = category, 0, str(int(time.time()))
 
     def _call(self, environ) -> tuple[str, bytes]:
@@ -117,6 +120,7 @@ class _Submitter:
         status, _ = self._call(_environ("/cases/new/", self.cookie, body=body))
         if not status.startswith("302"):
             raise SystemExit(f"POST /cases/new/: {status}, not filed")
+        self.cookie = next(self.people)
 
 
 def key_is_submit(page: str) -> bool:
@@ -171,8 +175,9 @@ def main(argv=None) -> int:
         parser.error("the bench data names no first-view cases: run make bench once")
     walk = itertools.cycle(info["first_view_paths"] if args.page == "case_first_view"
                            else [path])
-    cookie = run.make_sessions(info)[who][0]
-    submitter = (_Submitter(application, cookie, run.CSRF_SECRET, info["category_id"])
+    cookies = run.make_sessions(info)[who]
+    cookie = cookies[0]
+    submitter = (_Submitter(application, cookies, run.CSRF_SECRET, info["category_id"])
                  if key_is_submit(args.page) else None)
 
     def request() -> None:
