@@ -12,6 +12,7 @@ from portal.cases import permissions
 from portal.cases.constants import FINAL_STATUSES
 from portal.cases.models import Case
 from portal.cases.services import case_open
+from portal.core.sql import model_names
 
 from .constants import KIND
 
@@ -25,12 +26,9 @@ def _earlier_sql() -> str:
     Written out (ADR 0017): Django spent 1.1 ms of a submission's Python compiling this UNION
     of two annotated querysets, PostgreSQL 0.1 ms answering it. With an OR instead of the
     UNION, PostgreSQL read every case of the submitter (3 ms at 2,600 cases)."""
-    meta, quote = Case._meta, connection.ops.quote_name
-    table = quote(meta.db_table)
-    key, submitter, title, description, submitted_at, status, pk, reference = (
-        quote(meta.get_field(name).column) for name in (
-            "submission_key", "submitter", "title", "description", "submitted_at", "status",
-            "id", "reference"))
+    table, key, submitter, title, description, submitted_at, status, pk, reference = (
+        model_names(Case, "submission_key", "submitter", "title", "description", "submitted_at",
+                    "status", "pk", "reference"))
     # names from the model, values as parameters
     return (
         f"(SELECT true, {pk}, {reference} FROM {table} WHERE {key} = %(key)s "  # noqa: S608

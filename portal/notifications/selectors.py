@@ -3,6 +3,8 @@
 from django.db import connection
 from django.db.models import QuerySet
 
+from portal.core.sql import model_names
+
 from .models import Notification
 
 
@@ -40,9 +42,8 @@ def notification_unread_count(*, user) -> int:
 
 
 def _unread_sql() -> str:
-    meta, quote = Notification._meta, connection.ops.quote_name
-    recipient, read_at = (quote(meta.get_field(name).column) for name in ("recipient", "read_at"))
-    return (f"SELECT COUNT(*) FROM {quote(meta.db_table)} "  # noqa: S608 (names from the model)
+    table, recipient, read_at = model_names(Notification, "recipient", "read_at")
+    return (f"SELECT COUNT(*) FROM {table} "  # noqa: S608 (names from the model)
             f"WHERE {recipient} = %s AND {read_at} IS NULL")
 
 

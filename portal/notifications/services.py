@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from portal.core.queue import enqueue_on_commit
+from portal.core.sql import all_columns, model_names
 
 from .models import DEDUP_CONSTRAINT, Notification
 
@@ -163,14 +164,12 @@ def _create_new(rows: list[Notification]) -> list[Notification]:
     savepoint (a step that notifies wrote four statements for it, issue 11), and a duplicate
     written meanwhile by another transaction is skipped, not an error. PostgreSQL returns the
     inserted rows in the order given, as Django's own bulk_create relies on."""
-    meta = Notification._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 (the model's names)
-    tail = (f" ON CONFLICT ON CONSTRAINT {quote(DEDUP_CONSTRAINT)} DO NOTHING RETURNING "
-            f"{quote(meta.pk.column)}, {quote(meta.get_field('recipient').column)}, "
-            f"{quote(meta.get_field('dedup_key').column)}")
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    table, pk, recipient, dedup_key = model_names(Notification, "pk", "recipient", "dedup_key")
+    columns = all_columns(Notification, pk=False)
+    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (the model's names)
+    tail = (f" ON CONFLICT ON CONSTRAINT {connection.ops.quote_name(DEDUP_CONSTRAINT)} DO "
+            f"NOTHING RETURNING {pk}, {recipient}, {dedup_key}")
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     created = []
     for start in range(0, len(rows), INSERT_BATCH):
