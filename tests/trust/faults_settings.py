@@ -5,6 +5,7 @@ settings, with e-mail to the test's own SMTP server and the timings a test can w
     FAULTS_SMTP_PORT=...            # the test's SmtpSink (tests/trust/faults_servers.py)
     FAULTS_VISIBILITY_TIMEOUT=...   # seconds before an unacknowledged task is handed out again
     FAULTS_CONN_MAX_AGE=...         # persistent database connections, as in production
+    FAULTS_OUTBOX_RETRY_AFTER_SECONDS=...  # the e-mail sweeper's wait (production: 60 s)
 """
 
 import os
@@ -22,6 +23,10 @@ if os.environ.get("FAULTS_VISIBILITY_TIMEOUT"):
         **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
         "visibility_timeout": int(os.environ["FAULTS_VISIBILITY_TIMEOUT"]),
     }
+
+if os.environ.get("FAULTS_OUTBOX_RETRY_AFTER_SECONDS"):
+    PORTAL = {**PORTAL,  # noqa: F405
+              "OUTBOX_RETRY_AFTER_SECONDS": int(os.environ["FAULTS_OUTBOX_RETRY_AFTER_SECONDS"])}
 
 if os.environ.get("FAULTS_CONN_MAX_AGE"):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["FAULTS_CONN_MAX_AGE"])  # noqa: F405

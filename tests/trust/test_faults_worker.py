@@ -6,10 +6,15 @@ a user would notice: the e-mail arrives, once.
 
 - the pool child is killed: the worker hands the task out again at once (late acknowledgement
   and CELERY_TASK_REJECT_ON_WORKER_LOST);
-- the whole worker is killed: the message waits unacknowledged in Redis; the next worker takes
-  it up once the visibility timeout has passed (two hours in production, two seconds here) and
-  the sweeper re-queues the still-pending row; the row lock and its status keep the e-mail
-  from going out twice.
+- the whole worker is killed, two ways back, each tested alone:
+  - the broker's: the message waits unacknowledged in Redis and the next worker takes it up
+    once the visibility timeout has passed (two hours in production, two seconds here);
+  - the sweeper's (production timings: the message stays away for two hours): the sweeper
+    re-queues the still-pending row;
+  the row lock and its status keep the e-mail from going out twice.
+
+The worker is a process of its own: its settings come from its environment
+(tests/trust/faults_settings.py), never from the test's `settings` fixture.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from .faults_servers import (
 )
 
 VISIBILITY_TIMEOUT = 2
+PRODUCTION_VISIBILITY_TIMEOUT = 2 * 3600
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +64,10 @@ def worker_env(servers, transactional_db, tmp_path):
         sink.messages.clear()
         started = []
 
-        def start():
-            process = start_worker(redis.url(), tmp_path / "worker.log",
-                                   FAULTS_SMTP_PORT=sink.port,
-                                   FAULTS_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT)
+        def start(**env):
+            env = {"FAULTS_SMTP_PORT": sink.port,
+                   "FAULTS_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT, **env}
+            process = start_worker(redis.url(), tmp_path / "worker.log", **env)
             started.append(process)
             return process
 
@@ -75,6 +81,27 @@ def notice_for(user, key):
         [row] = notify(recipients=[user], subject="Your appeal YS-2026-000042 was accepted",
                        dedup_key=key)
     return row
+
+
+def kill_mid_send(start, sink, log, user, key, **env):
+    """Start a worker, let it reach the mail server with `user`'s notice, and kill it whole."""
+    worker = start(**env)
+    sink.hold_next()
+    row = notice_for(user, key)
+    assert sink.held.wait(60), f"the worker never reached the mail server:\n{log.read_text()}"
+    stop_process(worker, signal.SIGKILL)
+    killed = time.monotonic()
+    sink.release()
+    assert Notification.objects.get(pk=row.pk).email_status == "pending"
+    # PostgreSQL ends the dead worker's session, and with it the row lock, when it reads the
+    # closed socket; until then the next worker would (rightly) skip the locked row.
+    wait_for(lambda: row_unlocked(row), timeout=10, what="the dead worker's row lock released")
+    return row, killed
+
+
+def row_unlocked(row) -> bool:
+    with transaction.atomic():
+        return Notification.objects.select_for_update(skip_locked=True).filter(pk=row.pk).exists()
 
 
 def mails_to(sink, user):
@@ -104,22 +131,38 @@ def test_pool_child_killed_mid_send_the_task_runs_again_and_the_mail_goes_once(w
     assert "WorkerLostError" in log.read_text()
 
 
-def test_whole_worker_killed_mid_send_the_next_worker_sends_it_once(worker_env, settings):
+def test_whole_worker_killed_mid_send_the_broker_hands_it_to_the_next_worker_once(worker_env):
     start, sink, log = worker_env
-    settings.PORTAL = {**settings.PORTAL, "OUTBOX_RETRY_AFTER_SECONDS": 0}
     user = enterprise_user()
-    worker = start()
-    sink.hold_next()
-    row = notice_for(user, "fault-test:worker")
-    assert sink.held.wait(60), f"the worker never reached the mail server:\n{log.read_text()}"
-    stop_process(worker, signal.SIGKILL)
-    sink.release()
-    assert Notification.objects.get(pk=row.pk).email_status == "pending"
+    row, killed = kill_mid_send(start, sink, log, user, "fault-test:worker")
+    # The next worker looks for overdue unacknowledged messages as it starts (and then every
+    # 100 s): start it once the timeout has passed, as it would be after two hours.
+    time.sleep(max(0.0, VISIBILITY_TIMEOUT + 0.5 - (time.monotonic() - killed)))
+    start()
 
-    start()  # it takes longer to start than the visibility timeout: the message is due again
-    notifications_requeue_pending.delay()  # and the sweeper re-queues the pending row
     wait_for(lambda: mails_to(sink, user), timeout=30, what="the e-mail from the next worker")
     wait_for(lambda: Notification.objects.get(pk=row.pk).email_status == "sent", timeout=10,
              what="the row marked sent")
-    time.sleep(1)  # both copies of the task have had time to run
+    notifications_requeue_pending.delay()  # the sweeper, as beat runs it: nothing owed
+    time.sleep(1.5)
     assert len(mails_to(sink, user)) == 1
+
+
+def test_whole_worker_killed_mid_send_the_sweeper_requeues_it_and_it_goes_once(worker_env):
+    start, sink, log = worker_env
+    user = enterprise_user()
+    timings = {"FAULTS_VISIBILITY_TIMEOUT": PRODUCTION_VISIBILITY_TIMEOUT,
+               "FAULTS_OUTBOX_RETRY_AFTER_SECONDS": 0}
+    row, _ = kill_mid_send(start, sink, log, user, "fault-test:sweeper", **timings)
+    start(**timings)
+    time.sleep(1)
+    assert mails_to(sink, user) == []  # the broker keeps the message for two hours
+
+    notifications_requeue_pending.delay()
+    wait_for(lambda: mails_to(sink, user), timeout=30, what="the e-mail the sweeper re-queued")
+    wait_for(lambda: Notification.objects.get(pk=row.pk).email_status == "sent", timeout=10,
+             what="the row marked sent")
+    notifications_requeue_pending.delay()  # again: the row is sent, nothing is re-queued
+    time.sleep(1.5)
+    assert len(mails_to(sink, user)) == 1
+    assert Notification.objects.filter(recipient=user).count() == 1
