@@ -235,6 +235,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker waits for Redis as long as it is away, trying every 2 s (portal.celery.Consumer).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_CONSUMER = "portal.celery:Consumer"
+# When the worker loses Redis, a running task finishes and commits (docs/adr/0004, 8): its ack
+# is lost, so the message comes back after the visibility timeout and finds its work done. Celery
+# 6 will cancel such tasks instead; an e-mail cancelled after the mail server accepted it but
+# before its row was marked sent would go out twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_PUBLISH_RETRY = False
 # A request publishes once and gives up at once when Redis is away (issue 16: it used to retry
 # for the whole 2 s connection timeout, twice per appeal): no retries while connecting

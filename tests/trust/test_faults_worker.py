@@ -11,7 +11,9 @@ a user would notice: the e-mail arrives, once.
     once the visibility timeout has passed (two hours in production, two seconds here);
   - the sweeper's (production timings: the message stays away for two hours): the sweeper
     re-queues the still-pending row;
-  the row lock and its status keep the e-mail from going out twice.
+  the row lock and its status keep the e-mail from going out twice;
+- Redis goes away while the e-mail is being sent: the task finishes and marks its row sent
+  (CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS off, docs/adr/0004).
 
 The worker is a process of its own: its settings come from its environment
 (tests/trust/faults_settings.py), never from the test's `settings` fixture.
@@ -166,3 +168,31 @@ def test_whole_worker_killed_mid_send_the_sweeper_requeues_it_and_it_goes_once(w
     time.sleep(1.5)
     assert len(mails_to(sink, user)) == 1
     assert Notification.objects.filter(recipient=user).count() == 1
+
+
+def test_worker_losing_redis_mid_send_lets_the_task_finish_and_the_mail_goes_once(worker_env,
+                                                                                   servers):
+    """CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS is off (docs/adr/0004, 8): a
+    task running when Redis goes away finishes and marks its row sent, so nothing is left for a
+    second try to send again."""
+    redis, _ = servers
+    start, sink, log = worker_env
+    user = enterprise_user()
+    start()
+    sink.hold_next()
+    row = notice_for(user, "fault-test:redis-lost")
+    assert sink.held.wait(60), f"the worker never reached the mail server:\n{log.read_text()}"
+    redis.stop()
+    try:
+        wait_for(lambda: "Connection to broker lost" in log.read_text(), timeout=30,
+                 what="the worker noticing Redis gone")
+        sink.release()
+        wait_for(lambda: Notification.objects.get(pk=row.pk).email_status == "sent", timeout=30,
+                 what=f"the row marked sent with Redis away:\n{log.read_text()}")
+    finally:
+        redis.start()
+    notifications_requeue_pending.delay()  # the sweeper once Redis is back: nothing owed
+    wait_for(lambda: "notifications_requeue_pending" in log.read_text().split(
+        "Connection to broker lost")[-1], timeout=30, what="the sweeper run after Redis returned")
+    time.sleep(1)
+    assert len(mails_to(sink, user)) == 1
