@@ -381,8 +381,11 @@ def count_cases() -> int:
 CSRF_SECRET = secrets.token_hex(16)
 
 
-def make_sessions(info: dict) -> dict[str, list[str]]:
-    """Return cookie headers per role, one session per user, saved in the session store."""
+def make_sessions(info: dict, *, submitters: bool = True) -> dict[str, list[str]]:
+    """Return cookie headers per role, one session per user, saved in the session store.
+
+    The submitting clients' people (max(SUBMIT_CLIENTS) * SUBMIT_PEOPLE_PER_CLIENT sessions)
+    only when `submitters`: a run that files nothing does not make them."""
     from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -416,7 +419,7 @@ def make_sessions(info: dict) -> dict[str, list[str]]:
         "official": [cookie(info["official_id"])],
         "staff": [cookie(info["staff_id"])],
         "posters": [cookie(uid) for uid in info["poster_ids"]],
-        "submitters": [cookie(uid) for uid in submitter_ids(info)],
+        "submitters": [cookie(uid) for uid in submitter_ids(info)] if submitters else [],
     }
 
 
@@ -503,16 +506,22 @@ def measure_baseline(rows: int, *, port: int, duration: int, connections: int) -
     return base
 
 
+def page_unavailable(page: Page, *, port: int, cookies: dict[str, list[str]]) -> str | None:
+    """Why `page` cannot be measured (a missing page, one its user may not open), or None.
+
+    Asked once, before any baseline is run for the page."""
+    status, _queries = probe(port, page.path, cookies[page.who][0])
+    if status == 404:
+        return "404: the page does not exist yet"
+    if status != 200:
+        return f"HTTP {status} for this user: not measured"
+    return None
+
+
 def measure_page(wrk, page: Page, *, port, cookies, info, duration, connections) -> Result:
+    """One round of wrk on `page` (page_unavailable said it answers)."""
     result = Result(page.key, page.label, page.path, page.rows)
     who = cookies[page.who]
-    status, _queries = probe(port, page.path, who[0])
-    if status == 404:
-        result.skipped = "404: the page does not exist yet"
-        return result
-    if status != 200:
-        result.skipped = f"HTTP {status} for this user: not measured"
-        return result
     if page.script == "submit.lua":
         # one thread, one connection and one session per client; closed loop (each client
         # sends its next request when the last one is answered)
@@ -718,7 +727,8 @@ def main(argv=None) -> int:
     info = bench_facts(ensure_data(args.scale, regenerate=args.regenerate))
     env["BENCH_HEAVY_ENTERPRISE_ID"] = str(info["heavy_enterprise_id"])
     collectstatic(env)
-    cookies = make_sessions(info)
+    selected = [p for p in pages(info) if not args.only or p.key in args.only.split(",")]
+    cookies = make_sessions(info, submitters=any(p.script == "submit.lua" for p in selected))
     from django.db import connection
 
     connection.close()
@@ -727,9 +737,14 @@ def main(argv=None) -> int:
     proc = start_server(env, port=args.port, workers=args.workers)
     results: list[Result] = []
     try:
-        selected = [p for p in pages(info) if not args.only or p.key in args.only.split(",")]
         baselines: dict[int, list[dict]] = {}
         for page in selected:
+            unavailable = page_unavailable(page, port=args.port, cookies=cookies)
+            if unavailable:
+                result = Result(page.key, page.label, page.path, page.rows, skipped=unavailable)
+                print(f"  {result.label}: {unavailable}", flush=True)
+                results.append(result)
+                continue
             rounds = []
             for n in range(1, args.rounds + 1):
                 # The baseline of the page's row count, measured just before the page: a shared
@@ -756,7 +771,7 @@ def main(argv=None) -> int:
                          f"{result.appeals_after:,}" if result.clients else "")),
                       flush=True)
                 rounds.append(result)
-                if result.skipped:  # a missing page, or one slower than a round: not again
+                if result.skipped:  # slower than a round: not again
                     break
             results.append(summarize(rounds, page))
     finally:

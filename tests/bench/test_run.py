@@ -4,7 +4,12 @@ Each round measures the page just after a baseline run of its row count; the rep
 median of the rounds' own ratios, judged against the page's target.
 """
 
-from bench.run import Page, Result, judge, median_of_rounds, summarize
+import http.server
+import threading
+
+import pytest
+
+from bench.run import Page, Result, judge, median_of_rounds, page_unavailable, summarize
 
 FIRST_VIEW = Page("case_first_view", "case detail, first view", "/cases/1/", "enterprise", 7,
                   enterprise_page=True, script="paths.lua", min_ratio=0.30)
@@ -90,3 +95,46 @@ def test_a_round_that_answered_nothing_makes_the_page_a_miss_whatever_the_others
     assert result.ratio == 0.33  # the round that measured, reported as measured
     assert result.meets_target is False
     assert summarize([fine], FIRST_VIEW).meets_target is True
+
+
+@pytest.fixture
+def tiny_server():
+    """An HTTP server answering as the portal would: 200, a sign-in redirect, or 404; it counts
+    what it is asked."""
+    asked = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append((self.path, self.headers.get("Cookie")))
+            if self.path == "/cases/1/" and self.headers.get("Cookie") == "sessionid=ok":
+                self.send_response(200)
+            elif self.path == "/cases/1/":
+                self.send_response(302)
+                self.send_header("Location", "/accounts/login/")
+            else:
+                self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], asked
+    server.shutdown()
+    server.server_close()
+
+
+def test_one_request_tells_a_page_that_answers_from_a_missing_or_refused_one_and_says_why(
+        tiny_server):
+    port, asked = tiny_server
+    ok = {"enterprise": ["sessionid=ok"]}
+    assert page_unavailable(FIRST_VIEW, port=port, cookies=ok) is None
+    assert page_unavailable(FIRST_VIEW, port=port, cookies={"enterprise": ["sessionid=old"]}) \
+        == "HTTP 302 for this user: not measured"  # the redirect is not followed
+    missing = Page("later", "a page of a later issue", "/observers/", "enterprise", 20)
+    assert page_unavailable(missing, port=port, cookies=ok) == "404: the page does not exist yet"
+    assert asked == [("/cases/1/", "sessionid=ok"), ("/cases/1/", "sessionid=old"),
+                     ("/observers/", "sessionid=ok")]
