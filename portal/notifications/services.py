@@ -156,6 +156,21 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
     return created
 
 
+def _insert_sql() -> tuple[list, str, str, str]:
+    """_create_new's statement, in parts: the fields it writes, the INSERT's head, one row's
+    placeholders, and the tail that skips duplicates and returns what was inserted."""
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    table, pk, recipient, dedup_key = model_names(Notification, "pk", "recipient", "dedup_key")
+    head = f"INSERT INTO {table} ({all_columns(Notification, pk=False)}) VALUES "  # noqa: S608
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    tail = (f" ON CONFLICT ON CONSTRAINT {connection.ops.quote_name(DEDUP_CONSTRAINT)} DO "
+            f"NOTHING RETURNING {pk}, {recipient}, {dedup_key}")
+    return fields, head, one, tail
+
+
+_INSERT_FIELDS, _INSERT_HEAD, _INSERT_ROW, _INSERT_TAIL = _insert_sql()
+
+
 def _create_new(rows: list[Notification]) -> list[Notification]:
     """Insert `rows`, but those whose recipient already has a notification with their
     `dedup_key`, and return the rows inserted, with their ids.
@@ -164,20 +179,14 @@ def _create_new(rows: list[Notification]) -> list[Notification]:
     savepoint (a step that notifies wrote four statements for it, issue 11), and a duplicate
     written meanwhile by another transaction is skipped, not an error. PostgreSQL returns the
     inserted rows in the order given, as Django's own bulk_create relies on."""
-    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
-    table, pk, recipient, dedup_key = model_names(Notification, "pk", "recipient", "dedup_key")
-    columns = all_columns(Notification, pk=False)
-    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (the model's names)
-    tail = (f" ON CONFLICT ON CONSTRAINT {connection.ops.quote_name(DEDUP_CONSTRAINT)} DO "
-            f"NOTHING RETURNING {pk}, {recipient}, {dedup_key}")
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     created = []
     for start in range(0, len(rows), INSERT_BATCH):
         batch = rows[start:start + INSERT_BATCH]
         params = [f.get_db_prep_save(f.pre_save(row, add=True), connection)
-                  for row in batch for f in fields]
+                  for row in batch for f in _INSERT_FIELDS]
         with connection.cursor() as cursor:
-            cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
+            cursor.execute(_INSERT_HEAD + ", ".join([_INSERT_ROW] * len(batch)) + _INSERT_TAIL,
+                           params)
             inserted = iter(cursor.fetchall())
         got = next(inserted, None)
         for row in batch:  # those skipped are missing from `inserted`, the rest in order
