@@ -116,7 +116,7 @@ def median_of_rounds(rounds: list[Result], label: str) -> Result:
                     appeals_after=rounds[-1].appeals_after)
     result.rounds = [{name: getattr(r, name) for name in ROUND_FIGURES}
                      | {"requests": r.requests, "errors": r.errors} for r in rounds]
-    if not measured:  # the page is missing, or no request completed within a round
+    if not measured:  # no request completed within its round (a missing page is never measured)
         result.meets_target = first.meets_target
         return result
     for name in ROUND_FIGURES:
